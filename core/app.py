@@ -1,0 +1,41 @@
+"""The ASGI application: GraphQL, plugin routes, and the runtime's lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import BaseRoute, Route
+
+from core.http import graphql_endpoint
+from core.runtime import Runtime
+from core.settings import Settings
+
+
+async def health(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
+    runtime = runtime or Runtime(settings or Settings.from_env())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not runtime.started:
+            await runtime.start()
+        yield
+        await runtime.stop()
+
+    routes: list[BaseRoute] = [
+        Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+        Route("/health", health),
+        Route("/", lambda request: RedirectResponse("/graphql")),
+    ]
+    for _, plugin_routes in runtime.host.collect("register_routes"):
+        routes.extend(plugin_routes)
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,1 @@
+"""Authentication (passwords, session tokens, API keys) and authorisation (Casbin RBAC)."""

@@ -1,0 +1,140 @@
+"""Domain events: recorded in the outbox inside the writing transaction, announced after commit.
+
+Record events are named `<type>.created|updated|deleted` (lowercase type, e.g.
+`customer.created`); plugins publish named events such as `lead.converted`. The search
+index follows record events of searchable types: inside the transaction for database
+backends, right after commit for external ones.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from tortoise.transactions import in_transaction
+
+from core.manifest import SearchDocument
+from core.models import OutboxEvent
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from core.runtime import Runtime
+
+log = logging.getLogger("tessera.events")
+
+CREATED, UPDATED, DELETED = "created", "updated", "deleted"
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    name: str
+    plugin: str
+    tenant_id: int
+    actor_id: int | None
+    record_type: str | None = None
+    record_id: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """`created`, `updated`, `deleted` for record events; the event name otherwise."""
+        suffix = self.name.rsplit(".", 1)[-1]
+        return suffix if suffix in (CREATED, UPDATED, DELETED) else self.name
+
+
+class UnitOfWork:
+    """The events and index changes of one transaction."""
+
+    def __init__(
+        self, runtime: Runtime, tenant_id: int, actor_id: int | None, enabled: frozenset[str]
+    ) -> None:
+        self.runtime = runtime
+        self.tenant_id = tenant_id
+        self.actor_id = actor_id
+        self.enabled = enabled
+        self.events: list[DomainEvent] = []
+        self._index_later: list[SearchDocument] = []
+        self._remove_later: list[tuple[str, int]] = []
+
+    async def record(
+        self,
+        plugin: str,
+        kind: str,
+        row: Any,
+        type_name: str,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        """A record was created, updated or deleted."""
+        await self.publish(
+            f"{type_name.lower()}.{kind}", plugin, row=row, type_name=type_name, payload=payload
+        )
+        searchable = self.runtime.searchables.get(type_name)
+        if searchable is None:
+            return
+        search = self.runtime.search
+        if kind == DELETED:
+            if search.transactional:
+                await search.remove(self.tenant_id, type_name, [row.pk])
+            else:
+                self._remove_later.append((type_name, row.pk))
+            return
+        doc = self.runtime.search_document(type_name, row)
+        if search.transactional:
+            await search.upsert([doc])
+        else:
+            self._index_later.append(doc)
+
+    async def publish(
+        self,
+        name: str,
+        plugin: str,
+        row: Any = None,
+        type_name: str | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> DomainEvent:
+        event = DomainEvent(
+            name=name,
+            plugin=plugin,
+            tenant_id=self.tenant_id,
+            actor_id=self.actor_id,
+            record_type=type_name,
+            record_id=row.pk if row is not None else None,
+            payload=payload or {},
+        )
+        await OutboxEvent.create(
+            tenant_id=self.tenant_id,
+            name=name,
+            plugin=plugin,
+            record_type=type_name,
+            record_id=event.record_id,
+            actor_id=self.actor_id,
+            payload=event.payload,
+        )
+        self.events.append(event)
+        return event
+
+    async def after_commit(self) -> None:
+        search = self.runtime.search
+        if self._index_later:
+            await search.upsert(self._index_later)
+        for type_name, pk in self._remove_later:
+            await search.remove(self.tenant_id, type_name, [pk])
+        for event in self.events:
+            try:
+                await self.runtime.host.call_async("on_event", only=self.enabled, event=event)
+            except Exception:  # the change is committed; a failing listener must not undo it
+                log.exception("on_event listener failed for %s", event.name)
+
+
+@asynccontextmanager
+async def unit_of_work(
+    runtime: Runtime, tenant_id: int, actor_id: int | None, enabled: frozenset[str]
+) -> AsyncIterator[UnitOfWork]:
+    """One transaction: writes, outbox rows and index rows commit or roll back together."""
+    work = UnitOfWork(runtime, tenant_id, actor_id, enabled)
+    async with in_transaction():
+        yield work
+    await work.after_commit()

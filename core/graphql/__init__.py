@@ -1,0 +1,1 @@
+"""GraphQL building blocks that core and plugins share."""

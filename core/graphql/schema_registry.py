@@ -1,0 +1,218 @@
+"""Stitching: one strawberry Schema per distinct set of enabled plugins, built once, cached.
+
+All contributions are collected at startup into one Query, one Mutation and the plugins'
+types; extension fields are attached to their target types. A tenant's Schema is that same
+graph seen through `get_fields`, which hides every field owned by a plugin the tenant has
+not enabled; types only those fields reached drop out with them.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import strawberry
+from graphql import DocumentNode, TypeInfo, TypeInfoVisitor, Visitor, parse, validate, visit
+from graphql.error import GraphQLSyntaxError
+from strawberry.exceptions import DuplicatedTypeName
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+from strawberry.types.base import StrawberryObjectDefinition
+
+from core.api import CORE_MUTATIONS, CORE_QUERIES, CORE_TYPES
+from core.graphql.permissions import PlatformAdmin, Public, SignedIn
+from core.manifest import TypeExtension
+from core.plugins import PluginHost, PluginLoadError
+from core.settings import Settings
+
+CORE = "core"
+_ROOT_PERMISSIONS = (Public, SignedIn, PlatformAdmin)
+_names = StrawberryConfig().name_converter
+
+
+def _fields_of(cls: type) -> list[Any]:
+    return list(cls.__strawberry_definition__.fields)
+
+
+def _has_permission(field: Any) -> bool:
+    return any(
+        issubclass(p, _ROOT_PERMISSIONS) or hasattr(p, "permission")
+        for p in field.permission_classes
+    )
+
+
+def _owner_of_class(cls: type | None, host: PluginHost) -> str:
+    module = getattr(cls, "__module__", "") or ""
+    for name, plugin in host.plugins.items():
+        package = plugin.module.__name__
+        if module == package or module.startswith(package + "."):
+            return name
+    return CORE
+
+
+class TenantSchema(strawberry.Schema):
+    """The shared graph restricted to one set of plugins."""
+
+    def __init__(self, registry: SchemaRegistry, enabled: frozenset[str], **kwargs: Any) -> None:
+        self.enabled = enabled
+        self.registry = registry
+        super().__init__(**kwargs)
+
+    def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[Any]:
+        owners = self.registry.field_owner
+        visible = self.enabled | {CORE}
+        return [
+            f
+            for f in type_definition.fields
+            if owners.get((type_definition.name, _names.from_field(f)), CORE) in visible
+        ]
+
+
+class SchemaRegistry:
+    def __init__(self, host: PluginHost, settings: Settings) -> None:
+        self.host = host
+        self.settings = settings
+        self.field_owner: dict[tuple[str, str], str] = {}
+        self.types_by_plugin: dict[str, list[type]] = {CORE: list(CORE_TYPES)}
+        self._cache: dict[frozenset[str], TenantSchema] = {}
+        self.query = self._root("Query", CORE_QUERIES, "register_queries")
+        self.mutation = self._root("Mutation", CORE_MUTATIONS, "register_mutations")
+        for plugin, types in host.collect("register_graphql_types"):
+            self.types_by_plugin[plugin] = list(types)
+        self._attach_extensions()
+
+    # -- assembling the shared graph ------------------------------------------------------------
+
+    def _root(self, name: str, core_parts: list[type], hook: str) -> type:
+        parts = [(CORE, part) for part in core_parts] + self.host.collect_list(hook)
+        for plugin, part in parts:
+            for field in _fields_of(part):
+                graphql_name = _names.from_field(field)
+                key = (name, graphql_name)
+                if key in self.field_owner:
+                    raise PluginLoadError(
+                        f"plugin '{plugin}' adds {name}.{graphql_name}, already added by "
+                        f"'{self.field_owner[key]}'"
+                    )
+                if not _has_permission(field):
+                    raise PluginLoadError(
+                        f"plugin '{plugin}': {name}.{graphql_name} declares no permission "
+                        "(use permission_classes=requires(...), PUBLIC or SIGNED_IN)"
+                    )
+                self.field_owner[key] = plugin
+        return merge_types(name, tuple(part for _, part in parts))
+
+    def _attach_extensions(self) -> None:
+        by_name = {
+            t.__strawberry_definition__.name: t
+            for types in self.types_by_plugin.values()
+            for t in types
+            if hasattr(t, "__strawberry_definition__")
+        }
+        for plugin, ext in self.host.collect_list("register_type_extensions"):
+            if not isinstance(ext, TypeExtension):
+                raise PluginLoadError(
+                    f"plugin '{plugin}': register_type_extensions must return TypeExtensions"
+                )
+            target = by_name.get(ext.target)
+            if target is None:
+                raise PluginLoadError(
+                    f"plugin '{plugin}' extends type '{ext.target}', which no plugin registers"
+                )
+            owner = _owner_of_class(target, self.host)
+            if owner != CORE and owner not in self.host.plugins[plugin].manifest.requires:
+                raise PluginLoadError(
+                    f"plugin '{plugin}' extends '{ext.target}' of plugin '{owner}' without "
+                    "declaring it in requires"
+                )
+            definition = target.__strawberry_definition__
+            existing = {_names.from_field(f) for f in definition.fields}
+            for field in _fields_of(ext.fields):
+                graphql_name = _names.from_field(field)
+                if graphql_name in existing:
+                    raise PluginLoadError(
+                        f"plugin '{plugin}' adds {ext.target}.{graphql_name}, which already exists"
+                    )
+                attached = copy.copy(field)
+                attached.origin = target
+                definition.fields.append(attached)
+                existing.add(graphql_name)
+                self.field_owner[(definition.name, graphql_name)] = plugin
+
+    # -- schemas --------------------------------------------------------------------------------
+
+    def for_plugins(self, enabled: frozenset[str]) -> TenantSchema:
+        schema = self._cache.get(enabled)
+        if schema is None:
+            schema = self._cache[enabled] = self._build(enabled)
+        return schema
+
+    def full(self) -> TenantSchema:
+        return self.for_plugins(frozenset(self.host.plugins))
+
+    @property
+    def cached_count(self) -> int:
+        return len(self._cache)
+
+    def _build(self, enabled: frozenset[str]) -> TenantSchema:
+        types = [
+            t for owner in (CORE, *sorted(enabled)) for t in self.types_by_plugin.get(owner, [])
+        ]
+        s = self.settings
+        try:
+            return TenantSchema(
+                self,
+                enabled,
+                query=self.query,
+                mutation=self.mutation,
+                types=types,
+                extensions=[
+                    lambda: QueryDepthLimiter(max_depth=s.max_query_depth),
+                    lambda: MaxAliasesLimiter(max_alias_count=s.max_aliases),
+                    lambda: MaxTokensLimiter(max_token_count=s.max_tokens),
+                ],
+            )
+        except DuplicatedTypeName as exc:
+            first = _owner_of_class(exc.first_cls, self.host)
+            second = _owner_of_class(exc.second_cls, self.host)
+            raise PluginLoadError(
+                f"plugin '{second}' defines GraphQL type '{exc.first_cls.__name__ if exc.first_cls else '?'}', "
+                f"already defined by '{first}': {exc.message}"
+            ) from exc
+
+    # -- why a document failed for a tenant -----------------------------------------------------
+
+    def disabled_plugins_used(self, query: str, enabled: frozenset[str]) -> list[str] | None:
+        """Plugins outside `enabled` whose fields the document uses, or None when the
+        document is not valid against the full schema either (a plain client error)."""
+        try:
+            document: DocumentNode = parse(query)
+        except GraphQLSyntaxError:
+            return None
+        full = self.full()._schema
+        if validate(full, document):
+            return None
+        type_owner = {
+            t.__strawberry_definition__.name: owner
+            for owner, types in self.types_by_plugin.items()
+            for t in types
+            if hasattr(t, "__strawberry_definition__")
+        }
+        used: set[str] = set()
+        type_info = TypeInfo(full)
+        field_owner = self.field_owner
+
+        class Collect(Visitor):
+            def enter_field(self, node: Any, *_: Any) -> None:
+                parent = type_info.get_parent_type()
+                if parent is None:
+                    return
+                owner = field_owner.get((parent.name, node.name.value)) or type_owner.get(
+                    parent.name, CORE
+                )
+                if owner != CORE and owner not in enabled:
+                    used.add(owner)
+
+        visit(document, TypeInfoVisitor(type_info, Collect()))
+        return sorted(used)

@@ -1,0 +1,96 @@
+"""What a plugin declares about itself, and the contribution records hooks return."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A permission a plugin declares, named `<resource>.<action>` (e.g. `customer.read`)."""
+
+    name: str
+    description: str
+
+    @property
+    def resource(self) -> str:
+        return self.name.rsplit(".", 1)[0]
+
+    @property
+    def action(self) -> str:
+        return self.name.rsplit(".", 1)[1]
+
+
+@dataclass(frozen=True)
+class PluginManifest:
+    """Static facts about a plugin, read before any of its hooks run.
+
+    `requires` maps another plugin's name to a PEP 440 version range ("" for any version);
+    `core` is the range of core versions the plugin works with.
+    """
+
+    name: str
+    version: str
+    title: str
+    description: str
+    requires: Mapping[str, str] = field(default_factory=dict)
+    core: str = ">=1.0,<2"
+    permissions: tuple[Permission, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelApp:
+    """A plugin's Tortoise app: its model modules and the package holding its migrations."""
+
+    models: tuple[str, ...]
+    migrations: str
+
+
+@dataclass(frozen=True)
+class TypeExtension:
+    """Fields one plugin adds to a GraphQL type another plugin owns.
+
+    `fields` is a strawberry type whose fields are appended to the type named `target`;
+    its resolvers receive the target object as `root`.
+    """
+
+    target: str
+    fields: type
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One record as the search index sees it."""
+
+    type: str
+    record_id: int
+    tenant_id: int
+    owner_id: int | None
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Searchable:
+    """A model whose records are searchable, and how to turn one into a document.
+
+    `to_document(record)` returns title and body text; core adds type, ids and owner.
+    `node(record)` builds the GraphQL object returned as `SearchHit.node`.
+    """
+
+    type_name: str
+    model: type
+    to_text: Callable[[Any], tuple[str, str]]
+    node: Callable[[Any], Any]
+    read_permission: str
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    """A job the scheduler runs every `every_seconds` for each tenant that enabled the plugin."""
+
+    name: str
+    every_seconds: int
+    run: Callable[..., Any]

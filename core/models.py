@@ -1,0 +1,90 @@
+"""Core's own tables: tenants, users and their memberships, API keys, the event outbox.
+
+Casbin's policy table comes from casbin-tortoise-adapter and lives in this app too.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+from core.tenancy import TenantModel
+
+
+class Tenant(Model):
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=63, unique=True)
+    name = fields.CharField(max_length=200)
+    plugins: list[str] = fields.JSONField(default=list)
+    # Bumped on every role or grant change so each worker knows to reload the tenant's policy.
+    acl_version = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "core_tenant"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)
+    name = fields.CharField(max_length=200)
+    password_hash = fields.CharField(max_length=255)
+    is_platform_admin = fields.BooleanField(default=False)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "core_user"
+
+
+class Membership(TenantModel):
+    """The seat of a user in a tenant: team and manager drive record-level visibility."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name="memberships", on_delete=fields.CASCADE
+    )
+    team = fields.CharField(max_length=100, null=True)
+    manager: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "core_membership"
+        unique_together = (("tenant", "user"),)
+
+
+class ApiKey(TenantModel):
+    """A credential for integrations: only a hash of the secret is stored."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.CASCADE
+    )
+    name = fields.CharField(max_length=100)
+    key_hash = fields.CharField(max_length=64, unique=True)
+    prefix = fields.CharField(max_length=16)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "core_api_key"
+
+
+class OutboxEvent(TenantModel):
+    """Every domain event, written in the transaction of the change, for later delivery."""
+
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=100)
+    plugin = fields.CharField(max_length=63)
+    record_type = fields.CharField(max_length=63, null=True)
+    record_id = fields.BigIntField(null=True)
+    actor_id = fields.IntField(null=True)
+    payload: dict = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    delivered_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "core_outbox_event"

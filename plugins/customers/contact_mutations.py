@@ -1,0 +1,164 @@
+"""Write side for contacts: create (one or many), update, delete."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from core import validation as v
+from core.events import CREATED, DELETED, UPDATED
+from core.graphql.context import RequestContext, run_mutation
+from core.graphql.payloads import UserError, UserInputError, fail, prefixed, user_error
+from core.graphql.permissions import requires
+from core.graphql.relay import to_global_id
+from plugins.customers import models
+from plugins.customers.inputs import (
+    ContactPayload,
+    ContactsPayload,
+    CreateContactInput,
+    DeleteInput,
+    DeletePayload,
+    UpdateContactInput,
+)
+from plugins.customers.service import (
+    bump_version,
+    given,
+    owner_id_for,
+    visible_contact,
+    visible_customer,
+)
+from plugins.customers.types import Contact
+
+PLUGIN = "customers"
+MAX_BULK = 500
+
+
+def _text_errors(data: CreateContactInput | UpdateContactInput, creating: bool) -> list[UserError]:
+    errors: list[UserError] = []
+    if creating or given(data.name):
+        errors += v.text(data.name, ["name"], 200, required=True)
+    if given(data.title):
+        errors += v.text(data.title, ["title"], 100)
+    if given(data.email):
+        errors += v.email(data.email, ["email"])
+    if given(data.phone):
+        errors += v.phone(data.phone, ["phone"])
+    return errors
+
+
+async def _prepare(
+    ctx: RequestContext, data: CreateContactInput
+) -> tuple[models.Contact, list[UserError]]:
+    errors = _text_errors(data, creating=True)
+    customer = await visible_customer(ctx, data.customer_id)
+    if customer is None:
+        errors.append(user_error("customerId", "No such customer.", "NOT_FOUND"))
+    default_owner = customer.owner_id if customer else ctx.principal.user_id
+    owner_id, owner_errors = await owner_id_for(ctx, data.owner_id, ["ownerId"], default_owner)
+    row = models.Contact(
+        name=v.clean(data.name),
+        title=v.clean(data.title),
+        email=(v.clean(data.email) or "").lower() or None,
+        phone=v.clean(data.phone),
+        customer_id=customer.id if customer else None,
+        owner_id=owner_id,
+    )
+    return row, errors + owner_errors
+
+
+async def create_contacts(
+    ctx: RequestContext, items: list[CreateContactInput], bulk: bool
+) -> list[models.Contact]:
+    if bulk and not 1 <= len(items) <= MAX_BULK:
+        raise fail(None, f"Send between 1 and {MAX_BULK} contacts.", "TOO_MANY")
+    rows, errors = [], []
+    for i, item in enumerate(items):
+        row, item_errors = await _prepare(ctx, item)
+        errors += prefixed(i, item_errors) if bulk else item_errors
+        rows.append(row)
+    if errors:
+        raise UserInputError(errors)
+    async with ctx.write() as work:
+        for row in rows:
+            await row.save()
+            await work.record(PLUGIN, CREATED, row, "Contact")
+    return rows
+
+
+async def update_contact(ctx: RequestContext, data: UpdateContactInput) -> models.Contact:
+    async with ctx.write() as work:
+        row = await visible_contact(ctx, data.id)
+        if row is None:
+            raise fail("id", "No such contact.", "NOT_FOUND")
+        errors = _text_errors(data, creating=False)
+        changes: dict = {}
+        if given(data.name):
+            changes["name"] = v.clean(data.name)
+        for name in ("title", "phone"):
+            if given(getattr(data, name)):
+                changes[name] = v.clean(getattr(data, name))
+        if given(data.email):
+            changes["email"] = (v.clean(data.email) or "").lower() or None
+        if given(data.customer_id):
+            customer = await visible_customer(ctx, data.customer_id)
+            if customer is None:
+                errors.append(user_error("customerId", "No such customer.", "NOT_FOUND"))
+            else:
+                changes["customer_id"] = customer.id
+        if given(data.owner_id):
+            if data.owner_id is None:
+                errors.append(user_error("ownerId", "A contact always has an owner.", "REQUIRED"))
+            else:
+                changes["owner_id"], owner_errors = await owner_id_for(
+                    ctx, data.owner_id, ["ownerId"], row.owner_id
+                )
+                errors += owner_errors
+        if errors:
+            raise UserInputError(errors)
+        await bump_version(models.Contact, row, data.version, changes)
+        await work.record(PLUGIN, UPDATED, row, "Contact", {"fields": sorted(changes)})
+    return row
+
+
+@strawberry.type
+class ContactMutations:
+    @strawberry.mutation(permission_classes=requires("contact.write"))
+    async def create_contact(self, info: Info, input: CreateContactInput) -> ContactPayload:
+        async def body() -> ContactPayload:
+            rows = await create_contacts(info.context, [input], bulk=False)
+            return ContactPayload(contact=Contact.from_row(rows[0]))
+
+        return await run_mutation(ContactPayload, body)
+
+    @strawberry.mutation(
+        permission_classes=requires("contact.write"), description="All or nothing; at most 500."
+    )
+    async def create_contacts(self, info: Info, input: list[CreateContactInput]) -> ContactsPayload:
+        async def body() -> ContactsPayload:
+            rows = await create_contacts(info.context, input, bulk=True)
+            return ContactsPayload(contacts=[Contact.from_row(r) for r in rows])
+
+        return await run_mutation(ContactsPayload, body)
+
+    @strawberry.mutation(permission_classes=requires("contact.write"))
+    async def update_contact(self, info: Info, input: UpdateContactInput) -> ContactPayload:
+        async def body() -> ContactPayload:
+            return ContactPayload(
+                contact=Contact.from_row(await update_contact(info.context, input))
+            )
+
+        return await run_mutation(ContactPayload, body)
+
+    @strawberry.mutation(permission_classes=requires("contact.delete"))
+    async def delete_contact(self, info: Info, input: DeleteInput) -> DeletePayload:
+        async def body() -> DeletePayload:
+            ctx = info.context
+            async with ctx.write() as work:
+                row = await visible_contact(ctx, input.id)
+                if row is None:
+                    raise fail("id", "No such contact.", "NOT_FOUND")
+                await row.delete()
+                await work.record(PLUGIN, DELETED, row, "Contact")
+            return DeletePayload(deleted_id=strawberry.ID(to_global_id("Contact", row.id)))
+
+        return await run_mutation(DeletePayload, body)

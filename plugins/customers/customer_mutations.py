@@ -1,0 +1,321 @@
+"""Write side for customers: create (one or many), update, delete, merge."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from core import validation as v
+from core.events import CREATED, DELETED, UPDATED
+from core.graphql.context import RequestContext, run_mutation
+from core.graphql.payloads import UserError, UserInputError, fail, prefixed, user_error
+from core.graphql.permissions import requires
+from core.graphql.relay import to_global_id
+from plugins.customers import models
+from plugins.customers.inputs import (
+    CreateCustomerInput,
+    CustomerPayload,
+    CustomersPayload,
+    DeleteInput,
+    DeletePayload,
+    MergeCustomersInput,
+    UpdateCustomerInput,
+)
+from plugins.customers.service import (
+    address_columns,
+    bump_version,
+    check_customer_text,
+    duplicate_error,
+    find_duplicate,
+    given,
+    owner_id_for,
+    parent_errors,
+    set_tags,
+    visible_customer,
+)
+from plugins.customers.types import Customer
+
+PLUGIN = "customers"
+MAX_BULK = 500
+
+
+async def _prepare(
+    ctx: RequestContext,
+    data: CreateCustomerInput,
+    path: list[str],
+    batch_names: dict[str, int],
+    batch_domains: dict[str, int],
+) -> tuple[models.Customer, list[str], list[UserError]]:
+    errors = check_customer_text(data, path, creating=True)
+    owner_id, owner_errors = await owner_id_for(
+        ctx, data.owner_id, [*path, "ownerId"], ctx.principal.user_id
+    )
+    parent_id, parent_errs = await parent_errors(ctx, data.parent_id, [*path, "parentId"])
+    errors += owner_errors + parent_errs
+    name, domain = v.clean(data.name), v.website_domain(data.website)
+    if not errors and not data.allow_duplicate:
+        duplicate = await find_duplicate(name, domain)
+        if duplicate:
+            errors.append(duplicate_error(path, *duplicate))
+        elif name and name.lower() in batch_names:
+            errors.append(
+                user_error(
+                    [*path, "name"],
+                    f"Item {batch_names[name.lower()]} has the same name.",
+                    "DUPLICATE",
+                )
+            )
+        elif domain and domain in batch_domains:
+            errors.append(
+                user_error(
+                    [*path, "website"],
+                    f"Item {batch_domains[domain]} has the same web domain.",
+                    "DUPLICATE",
+                )
+            )
+    row = models.Customer(
+        name=name,
+        industry=v.clean(data.industry),
+        size=data.size.value if data.size else None,
+        website=v.clean(data.website),
+        domain=domain,
+        phone=v.clean(data.phone),
+        owner_id=owner_id,
+        parent_id=parent_id,
+        lifecycle_stage=data.lifecycle_stage.value,
+        **address_columns(data.address),
+    )
+    return row, v.normalized_tags(data.tags), errors
+
+
+async def create_customers(
+    ctx: RequestContext, items: list[CreateCustomerInput], bulk: bool
+) -> list[models.Customer]:
+    """All or nothing: validate every item, then write them in one transaction."""
+    if bulk and not 1 <= len(items) <= MAX_BULK:
+        raise fail(None, f"Send between 1 and {MAX_BULK} customers.", "TOO_MANY")
+    prepared, errors = [], []
+    names: dict[str, int] = {}
+    domains: dict[str, int] = {}
+    for i, item in enumerate(items):
+        row, tags, item_errors = await _prepare(ctx, item, [], names, domains)
+        errors += prefixed(i, item_errors) if bulk else item_errors
+        if row.name:
+            names.setdefault(row.name.lower(), i)
+        if row.domain:
+            domains.setdefault(row.domain, i)
+        prepared.append((row, tags))
+    if errors:
+        raise UserInputError(errors)
+    async with ctx.write() as work:
+        for row, tags in prepared:
+            await row.save()
+            await set_tags(row.id, tags)
+            await work.record(PLUGIN, CREATED, row, "Customer")
+    return [row for row, _ in prepared]
+
+
+async def update_customer(ctx: RequestContext, data: UpdateCustomerInput) -> models.Customer:
+    async with ctx.write() as work:
+        row = await visible_customer(ctx, data.id)
+        if row is None:
+            raise fail("id", "No such customer.", "NOT_FOUND")
+        errors = check_customer_text(data, [], creating=False)
+        changes: dict = {}
+        if given(data.owner_id):
+            if data.owner_id is None:
+                errors.append(user_error("ownerId", "A customer always has an owner.", "REQUIRED"))
+            else:
+                changes["owner_id"], owner_errors = await owner_id_for(
+                    ctx, data.owner_id, ["ownerId"], row.owner_id
+                )
+                errors += owner_errors
+        if given(data.parent_id):
+            changes["parent_id"], parent_errs = await parent_errors(
+                ctx, data.parent_id, ["parentId"], child_id=row.id
+            )
+            errors += parent_errs
+        if given(data.name) and data.name is not None:
+            changes["name"] = v.clean(data.name)
+        elif given(data.name):
+            errors.append(user_error("name", "This field is required.", "REQUIRED"))
+        for name in ("industry", "phone"):
+            if given(getattr(data, name)):
+                changes[name] = v.clean(getattr(data, name))
+        if given(data.website):
+            changes["website"] = v.clean(data.website)
+            changes["domain"] = v.website_domain(data.website)
+        if given(data.size):
+            changes["size"] = data.size.value if data.size else None
+        if given(data.lifecycle_stage):
+            if data.lifecycle_stage is None:
+                errors.append(user_error("lifecycleStage", "This field is required.", "REQUIRED"))
+            else:
+                changes["lifecycle_stage"] = data.lifecycle_stage.value
+        if given(data.address):
+            changes.update(address_columns(data.address))
+        if errors:
+            raise UserInputError(errors)
+        await bump_version(models.Customer, row, data.version, changes)
+        if given(data.tags):
+            await set_tags(row.id, v.normalized_tags(data.tags))
+        await work.record(PLUGIN, UPDATED, row, "Customer", {"fields": sorted(changes)})
+    return row
+
+
+async def delete_customer(ctx: RequestContext, gid: str) -> str:
+    async with ctx.write() as work:
+        row = await visible_customer(ctx, gid)
+        if row is None:
+            raise fail("id", "No such customer.", "NOT_FOUND")
+        contacts = await models.Contact.filter(customer_id=row.id).count()
+        if contacts:
+            raise fail(
+                "id",
+                f"'{row.name}' still has {contacts} contact(s): move or delete them, "
+                "or merge this customer into another.",
+                "HAS_DEPENDENTS",
+            )
+        await models.Customer.filter(parent_id=row.id).update(parent_id=None)
+        await row.delete()
+        await work.record(PLUGIN, DELETED, row, "Customer")
+    return to_global_id("Customer", row.id)
+
+
+async def merge_customers(ctx: RequestContext, data: MergeCustomersInput) -> models.Customer:
+    """Fold sources into the target: contacts, children and tags move; blanks are filled;
+    each source leaves an audit record with its full former state."""
+    async with ctx.write() as work:
+        target = await visible_customer(ctx, data.target_id)
+        if target is None:
+            raise fail("targetId", "No such customer.", "NOT_FOUND")
+        if not data.source_ids:
+            raise fail("sourceIds", "Name at least one customer to merge.", "REQUIRED")
+        sources, errors = [], []
+        for i, gid in enumerate(data.source_ids):
+            source = await visible_customer(ctx, gid)
+            if source is None:
+                errors.append(user_error(["sourceIds", str(i)], "No such customer.", "NOT_FOUND"))
+            elif source.id == target.id:
+                errors.append(
+                    user_error(
+                        ["sourceIds", str(i)], "Cannot merge a customer into itself.", "INVALID"
+                    )
+                )
+            elif source.id not in {s.id for s in sources}:
+                sources.append(source)
+        if errors:
+            raise UserInputError(errors)
+        fill: dict = {}
+        tags = set(
+            await models.CustomerTag.filter(customer_id=target.id).values_list("tag", flat=True)
+        )
+        for source in sources:
+            for column in (
+                "industry",
+                "size",
+                "website",
+                "domain",
+                "phone",
+                "street",
+                "city",
+                "region",
+                "postal_code",
+                "country",
+            ):
+                if (
+                    getattr(target, column) is None
+                    and column not in fill
+                    and getattr(source, column)
+                ):
+                    fill[column] = getattr(source, column)
+            contact_ids = await models.Contact.filter(customer_id=source.id).values_list(
+                "id", flat=True
+            )
+            await models.Contact.filter(customer_id=source.id).update(customer_id=target.id)
+            await (
+                models.Customer.filter(parent_id=source.id)
+                .exclude(id=target.id)
+                .update(parent_id=target.id)
+            )
+            tags |= set(
+                await models.CustomerTag.filter(customer_id=source.id).values_list("tag", flat=True)
+            )
+            await models.CustomerMerge.create(
+                target_id=target.id,
+                source_id=source.id,
+                source_name=source.name,
+                source_snapshot=_snapshot(source),
+                moved_contact_ids=list(contact_ids),
+                merged_by_id=ctx.principal.user_id,
+            )
+            if target.parent_id == source.id:
+                fill["parent_id"] = source.parent_id if source.parent_id != target.id else None
+            await source.delete()
+            await work.record(PLUGIN, DELETED, source, "Customer", {"mergedInto": target.id})
+        await bump_version(models.Customer, target, None, fill)
+        await set_tags(target.id, sorted(tags))
+        await work.record(PLUGIN, UPDATED, target, "Customer", {"fields": sorted(fill)})
+        await work.publish(
+            "customer.merged",
+            PLUGIN,
+            row=target,
+            type_name="Customer",
+            payload={"targetId": target.id, "sourceIds": [s.id for s in sources]},
+        )
+    return target
+
+
+def _snapshot(row: models.Customer) -> dict:
+    columns = [f for f in row._meta.db_fields]
+    return {c: (str(getattr(row, c)) if getattr(row, c) is not None else None) for c in columns}
+
+
+@strawberry.type
+class CustomerMutations:
+    @strawberry.mutation(permission_classes=requires("customer.write"))
+    async def create_customer(self, info: Info, input: CreateCustomerInput) -> CustomerPayload:
+        async def body() -> CustomerPayload:
+            rows = await create_customers(info.context, [input], bulk=False)
+            return CustomerPayload(customer=Customer.from_row(rows[0]))
+
+        return await run_mutation(CustomerPayload, body)
+
+    @strawberry.mutation(
+        permission_classes=requires("customer.write"), description="All or nothing; at most 500."
+    )
+    async def create_customers(
+        self, info: Info, input: list[CreateCustomerInput]
+    ) -> CustomersPayload:
+        async def body() -> CustomersPayload:
+            rows = await create_customers(info.context, input, bulk=True)
+            return CustomersPayload(customers=[Customer.from_row(r) for r in rows])
+
+        return await run_mutation(CustomersPayload, body)
+
+    @strawberry.mutation(permission_classes=requires("customer.write"))
+    async def update_customer(self, info: Info, input: UpdateCustomerInput) -> CustomerPayload:
+        async def body() -> CustomerPayload:
+            return CustomerPayload(
+                customer=Customer.from_row(await update_customer(info.context, input))
+            )
+
+        return await run_mutation(CustomerPayload, body)
+
+    @strawberry.mutation(permission_classes=requires("customer.delete"))
+    async def delete_customer(self, info: Info, input: DeleteInput) -> DeletePayload:
+        async def body() -> DeletePayload:
+            return DeletePayload(
+                deleted_id=strawberry.ID(await delete_customer(info.context, input.id))
+            )
+
+        return await run_mutation(DeletePayload, body)
+
+    @strawberry.mutation(permission_classes=requires("customer.merge"))
+    async def merge_customers(self, info: Info, input: MergeCustomersInput) -> CustomerPayload:
+        async def body() -> CustomerPayload:
+            return CustomerPayload(
+                customer=Customer.from_row(await merge_customers(info.context, input))
+            )
+
+        return await run_mutation(CustomerPayload, body)

@@ -1,0 +1,91 @@
+"""Customers, their contacts and tags, and the audit trail of merges."""
+
+from __future__ import annotations
+
+from tortoise import fields
+
+from core.tenancy import TenantModel
+
+
+class Customer(TenantModel):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    industry = fields.CharField(max_length=100, null=True)
+    size = fields.CharField(max_length=20, null=True)
+    website = fields.CharField(max_length=255, null=True)
+    # Lowercased host of the website, kept for duplicate detection.
+    domain = fields.CharField(max_length=255, null=True, db_index=True)
+    phone = fields.CharField(max_length=50, null=True)
+    street = fields.CharField(max_length=255, null=True)
+    city = fields.CharField(max_length=100, null=True)
+    region = fields.CharField(max_length=100, null=True)
+    postal_code = fields.CharField(max_length=20, null=True)
+    country = fields.CharField(max_length=100, null=True)
+    owner: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.RESTRICT
+    )
+    parent: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
+        "customers.Customer", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    lifecycle_stage = fields.CharField(max_length=20, default="PROSPECT")
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "customers_customer"
+        indexes = (("tenant", "name"), ("tenant", "owner"), ("tenant", "created_at"))
+
+
+class CustomerTag(TenantModel):
+    id = fields.IntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "customers.Customer", related_name=False, on_delete=fields.CASCADE
+    )
+    tag = fields.CharField(max_length=50)
+
+    class Meta:
+        table = "customers_customer_tag"
+        unique_together = (("customer", "tag"),)
+        indexes = (("tenant", "tag"),)
+
+
+class Contact(TenantModel):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    title = fields.CharField(max_length=100, null=True)
+    email = fields.CharField(max_length=254, null=True)
+    phone = fields.CharField(max_length=50, null=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "customers.Customer", related_name=False, on_delete=fields.RESTRICT
+    )
+    owner: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.RESTRICT
+    )
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "customers_contact"
+        indexes = (("tenant", "customer"), ("tenant", "email"), ("tenant", "name"))
+
+
+class CustomerMerge(TenantModel):
+    """One source customer folded into a target: what it was, who merged it, when."""
+
+    id = fields.IntField(primary_key=True)
+    target: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "customers.Customer", related_name=False, on_delete=fields.CASCADE
+    )
+    source_id = fields.IntField()
+    source_name = fields.CharField(max_length=200)
+    source_snapshot: dict = fields.JSONField()
+    moved_contact_ids: list = fields.JSONField(default=list)
+    merged_by: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "core.User", related_name=False, on_delete=fields.RESTRICT
+    )
+    merged_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "customers_customer_merge"

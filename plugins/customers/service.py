@@ -1,0 +1,218 @@
+"""Rules of the customers plugin: validation, duplicate detection, owner and parent checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+from tortoise.expressions import Q
+from tortoise.functions import Lower
+
+from core import validation as v
+from core.graphql.context import RequestContext
+from core.graphql.errors import ApiError, Code
+from core.graphql.payloads import UserError, user_error
+from core.graphql.relay import from_global_id, to_global_id
+from core.models import Membership
+from plugins.customers import models
+
+# Shared mail providers say nothing about which company a person works for.
+FREE_MAIL = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "yahoo.com",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "sina.com",
+        "sohu.com",
+        "foxmail.com",
+        "aliyun.com",
+        "yeah.net",
+    }
+)
+
+
+def given(value: Any) -> bool:
+    return value is not strawberry.UNSET
+
+
+def email_domain(email: str | None) -> str | None:
+    email = v.clean(email)
+    if not email or "@" not in email:
+        return None
+    domain = email.rsplit("@", 1)[1].lower()
+    return None if domain in FREE_MAIL else domain
+
+
+async def owner_id_for(
+    ctx: RequestContext, owner_gid: str | None, path: list[str], default: int
+) -> tuple[int, list[UserError]]:
+    """The owner to set: a tenant member the caller may hand records to."""
+    if owner_gid is None:
+        return default, []
+    parsed = from_global_id(str(owner_gid))
+    if (
+        parsed is None
+        or parsed[0] != "User"
+        or not await Membership.exists(user_id=parsed[1], is_active=True)
+    ):
+        return default, [user_error(path, "No such user in this tenant.", "NOT_FOUND")]
+    if not await ctx.may_see_owner(parsed[1]):
+        return default, [
+            user_error(path, "You may only assign records within your team.", "NOT_ALLOWED")
+        ]
+    return parsed[1], []
+
+
+async def visible_customer(ctx: RequestContext, gid: str | None) -> models.Customer | None:
+    parsed = from_global_id(str(gid)) if gid else None
+    if parsed is None or parsed[0] != "Customer":
+        return None
+    return await (await ctx.visible(models.Customer.filter(id=parsed[1]))).first()
+
+
+async def visible_contact(ctx: RequestContext, gid: str | None) -> models.Contact | None:
+    parsed = from_global_id(str(gid)) if gid else None
+    if parsed is None or parsed[0] != "Contact":
+        return None
+    return await (await ctx.visible(models.Contact.filter(id=parsed[1]))).first()
+
+
+def check_customer_text(data: Any, path: list[str], creating: bool) -> list[UserError]:
+    errors: list[UserError] = []
+    if creating or given(data.name):
+        errors += v.text(data.name, [*path, "name"], 200, required=True)
+    for name, limit in (("industry", 100),):
+        value = getattr(data, name)
+        if given(value):
+            errors += v.text(value, [*path, name], limit)
+    if given(data.website):
+        errors += v.website(data.website, [*path, "website"])
+    if given(data.phone):
+        errors += v.phone(data.phone, [*path, "phone"])
+    if given(data.tags):
+        errors += v.tags(data.tags, [*path, "tags"])
+    if given(data.address) and data.address is not None:
+        a = data.address
+        for name, limit in (
+            ("street", 255),
+            ("city", 100),
+            ("region", 100),
+            ("postal_code", 20),
+            ("country", 100),
+        ):
+            errors += v.text(getattr(a, name), [*path, "address", _camel(name)], limit)
+    return errors
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(p.title() for p in rest)
+
+
+async def find_duplicate(
+    name: str | None, domain: str | None, exclude: set[int] | None = None
+) -> tuple[str, models.Customer] | None:
+    """An existing customer of the tenant (whoever owns it) with the same name or domain."""
+    exclude = exclude or set()
+    if name:
+        match = (
+            await models.Customer.annotate(lname=Lower("name"))
+            .filter(lname=name.lower())
+            .exclude(id__in=list(exclude) or [0])
+            .first()
+        )
+        if match:
+            return "name", match
+    if domain:
+        match = (
+            await models.Customer.filter(domain=domain).exclude(id__in=list(exclude) or [0]).first()
+        )
+        if match:
+            return "website", match
+        contact = (
+            await models.Contact.filter(Q(email__iendswith=f"@{domain}"))
+            .exclude(customer_id__in=list(exclude) or [0])
+            .first()
+        )
+        if contact:
+            return "website", await models.Customer.get(id=contact.customer_id)
+    return None
+
+
+def duplicate_error(path: list[str], field: str, existing: models.Customer) -> UserError:
+    what = "name" if field == "name" else "web domain"
+    return user_error(
+        [*path, field],
+        f"Customer '{existing.name}' ({to_global_id('Customer', existing.id)}) has the same "
+        f"{what}. Pass allowDuplicate: true to create it anyway.",
+        "DUPLICATE",
+    )
+
+
+def address_columns(address: Any) -> dict[str, str | None]:
+    names = ("street", "city", "region", "postal_code", "country")
+    if address is None:
+        return dict.fromkeys(names)
+    return {n: v.clean(getattr(address, n)) for n in names}
+
+
+async def set_tags(customer_id: int, tags: list[str]) -> None:
+    await models.CustomerTag.filter(customer_id=customer_id).delete()
+    if tags:
+        await models.CustomerTag.bulk_create(
+            [models.CustomerTag(customer_id=customer_id, tag=t) for t in tags]
+        )
+
+
+async def bump_version(
+    model: type, row: Any, expected: int | None, changes: dict[str, Any]
+) -> None:
+    """Write `changes` only if nobody else changed the row since it was read."""
+    if expected is not None and expected != row.version:
+        raise _conflict(model)
+    changes = {**changes, "version": row.version + 1, "updated_at": dt.datetime.now(dt.UTC)}
+    written = await model.filter(id=row.id, version=row.version).update(**changes)
+    if not written:
+        raise _conflict(model)
+    for key, value in changes.items():
+        setattr(row, key, value)
+
+
+def _conflict(model: type) -> ApiError:
+    return ApiError(
+        Code.CONFLICT,
+        f"This {model.__name__.lower()} was changed by someone else; "
+        "reload it and apply your change again.",
+    )
+
+
+async def parent_errors(
+    ctx: RequestContext, parent_gid: str | None, path: list[str], child_id: int | None = None
+) -> tuple[int | None, list[UserError]]:
+    if parent_gid is None:
+        return None, []
+    parent = await visible_customer(ctx, parent_gid)
+    if parent is None:
+        return None, [user_error(path, "No such customer.", "NOT_FOUND")]
+    if child_id is not None:
+        seen, cursor = set(), parent
+        while cursor is not None and cursor.id not in seen:
+            if cursor.id == child_id:
+                return None, [user_error(path, "A customer cannot be its own ancestor.", "CYCLE")]
+            seen.add(cursor.id)
+            cursor = (
+                await models.Customer.get_or_none(id=cursor.parent_id) if cursor.parent_id else None
+            )
+    return parent.id, []
