@@ -43,7 +43,7 @@ def register_type_extensions() -> Any:
 
 @hookspec
 def register_default_grants() -> Any:
-    """Return {role: [permission names]} granted to built-in roles when a tenant enables the plugin."""
+    """Return {role: [permission names]} granted to built-in roles on enabling the plugin."""
 
 
 @hookspec

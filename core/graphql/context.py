@@ -13,6 +13,7 @@ from tortoise.queryset import QuerySet
 from core.auth.principal import Principal
 from core.events import UnitOfWork, unit_of_work
 from core.graphql.errors import ApiError, Code, forbidden, unauthenticated
+from core.graphql.payloads import UserInputError
 from core.models import Tenant
 
 if TYPE_CHECKING:

@@ -177,8 +177,8 @@ class SchemaRegistry:
             first = _owner_of_class(exc.first_cls, self.host)
             second = _owner_of_class(exc.second_cls, self.host)
             raise PluginLoadError(
-                f"plugin '{second}' defines GraphQL type '{exc.first_cls.__name__ if exc.first_cls else '?'}', "
-                f"already defined by '{first}': {exc.message}"
+                f"plugin '{second}' defines a GraphQL type already defined by '{first}': "
+                f"{exc.message}"
             ) from exc
 
     # -- why a document failed for a tenant -----------------------------------------------------
