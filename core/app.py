@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,6 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.http import graphql_endpoint
 from core.runtime import Runtime
+from core.scheduler import Scheduler
 from core.settings import Settings
 
 
@@ -26,7 +28,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if not runtime.started:
             await runtime.start()
+        ticking = None
+        if runtime.settings.scheduler_interval_seconds > 0:
+            scheduler = Scheduler(runtime)
+            ticking = asyncio.create_task(
+                scheduler.loop(runtime.settings.scheduler_interval_seconds)
+            )
         yield
+        if ticking is not None:
+            ticking.cancel()
         await runtime.stop()
 
     routes: list[BaseRoute] = [

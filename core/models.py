@@ -88,3 +88,20 @@ class OutboxEvent(TenantModel):
 
     class Meta:
         table = "core_outbox_event"
+
+
+class JobRun(Model):
+    # One run of a scheduled job for one tenant and due time. The unique key is the lock
+    # that lets many workers tick without running a job twice.
+
+    id = fields.BigIntField(primary_key=True)
+    job = fields.CharField(max_length=100)
+    tenant_id = fields.IntField()
+    due_at = fields.DatetimeField()
+    started_at = fields.DatetimeField(auto_now_add=True)
+    finished_at = fields.DatetimeField(null=True)
+    error = fields.TextField(null=True)
+
+    class Meta:
+        table = "core_job_run"
+        unique_together = (("job", "tenant_id", "due_at"),)

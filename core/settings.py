@@ -32,6 +32,7 @@ class Settings:
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 5000
+    scheduler_interval_seconds: int = 30
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -48,6 +49,9 @@ class Settings:
             "max_query_depth": _int("TESSERA_MAX_QUERY_DEPTH", cls.max_query_depth),
             "max_aliases": _int("TESSERA_MAX_ALIASES", cls.max_aliases),
             "max_tokens": _int("TESSERA_MAX_TOKENS", cls.max_tokens),
+            "scheduler_interval_seconds": _int(
+                "TESSERA_SCHEDULER_INTERVAL", cls.scheduler_interval_seconds
+            ),
         }
         if env.get("TESSERA_SECRET_KEY"):
             values["secret_key"] = env["TESSERA_SECRET_KEY"]

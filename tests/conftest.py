@@ -44,7 +44,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, secret_key=TEST_SECRET)
+    # The insights test plugin rides along so every hook is exercised through the real app.
+    return Settings(
+        database_url=database_url,
+        secret_key=TEST_SECRET,
+        extra_plugins=("tests.plugins.insights",),
+        scheduler_interval_seconds=0,
+    )
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="session")

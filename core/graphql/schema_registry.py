@@ -27,6 +27,10 @@ from core.plugins import PluginHost, PluginLoadError
 from core.settings import Settings
 
 CORE = "core"
+# Extension fields live on the target class itself, which is shared by every registry of the
+# process; remembering who attached what keeps attaching idempotent. Owners are also kept
+# per registry (field_owner), so a field is visible only where its plugin is enabled.
+_EXTENDED: dict[tuple[str, str], tuple[str, Any]] = {}
 _ROOT_PERMISSIONS = (Public, SignedIn, PlatformAdmin)
 _names = StrawberryConfig().name_converter
 
@@ -60,12 +64,11 @@ class TenantSchema(strawberry.Schema):
         super().__init__(**kwargs)
 
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[Any]:
-        owners = self.registry.field_owner
         visible = self.enabled | {CORE}
         return [
             f
             for f in type_definition.fields
-            if owners.get((type_definition.name, _names.from_field(f)), CORE) in visible
+            if self.registry.owner_of(type_definition.name, _names.from_field(f)) in visible
         ]
 
 
@@ -127,18 +130,27 @@ class SchemaRegistry:
                     "declaring it in requires"
                 )
             definition = target.__strawberry_definition__
-            existing = {_names.from_field(f) for f in definition.fields}
             for field in _fields_of(ext.fields):
                 graphql_name = _names.from_field(field)
-                if graphql_name in existing:
+                key = (definition.name, graphql_name)
+                self.field_owner[key] = plugin
+                if _EXTENDED.get(key) == (plugin, field):
+                    continue  # attached by an earlier registry in this process
+                if any(_names.from_field(f) == graphql_name for f in definition.fields):
                     raise PluginLoadError(
                         f"plugin '{plugin}' adds {ext.target}.{graphql_name}, which already exists"
                     )
                 attached = copy.copy(field)
                 attached.origin = target
                 definition.fields.append(attached)
-                existing.add(graphql_name)
-                self.field_owner[(definition.name, graphql_name)] = plugin
+                _EXTENDED[key] = (plugin, field)
+
+    def owner_of(self, type_name: str, field_name: str) -> str:
+        """The plugin a field belongs to: root fields and extensions have one, others core."""
+        key = (type_name, field_name)
+        if key in self.field_owner:
+            return self.field_owner[key]
+        return _EXTENDED[key][0] if key in _EXTENDED else CORE
 
     # -- schemas --------------------------------------------------------------------------------
 
@@ -201,16 +213,16 @@ class SchemaRegistry:
         }
         used: set[str] = set()
         type_info = TypeInfo(full)
-        field_owner = self.field_owner
+        owner_of = self.owner_of
 
         class Collect(Visitor):
             def enter_field(self, node: Any, *_: Any) -> None:
                 parent = type_info.get_parent_type()
                 if parent is None:
                     return
-                owner = field_owner.get((parent.name, node.name.value)) or type_owner.get(
-                    parent.name, CORE
-                )
+                owner = owner_of(parent.name, node.name.value)
+                if owner == CORE:
+                    owner = type_owner.get(parent.name, CORE)
                 if owner != CORE and owner not in enabled:
                     used.add(owner)
 

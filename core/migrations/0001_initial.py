@@ -25,6 +25,20 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='JobRun',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('job', fields.CharField(max_length=100)),
+                ('tenant_id', fields.IntField()),
+                ('due_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('started_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+                ('finished_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('error', fields.TextField(null=True, unique=False)),
+            ],
+            options={'table': 'core_job_run', 'app': 'core', 'unique_together': (('job', 'tenant_id', 'due_at'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='Tenant',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),

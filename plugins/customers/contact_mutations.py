@@ -48,22 +48,25 @@ def _text_errors(data: CreateContactInput | UpdateContactInput, creating: bool) 
 
 async def _prepare(
     ctx: RequestContext, data: CreateContactInput
-) -> tuple[models.Contact, list[UserError]]:
+) -> tuple[models.Contact | None, list[UserError]]:
     errors = _text_errors(data, creating=True)
     customer = await visible_customer(ctx, data.customer_id)
     if customer is None:
         errors.append(user_error("customerId", "No such customer.", "NOT_FOUND"))
     default_owner = customer.owner_id if customer else ctx.principal.user_id
     owner_id, owner_errors = await owner_id_for(ctx, data.owner_id, ["ownerId"], default_owner)
+    errors += owner_errors
+    if errors or customer is None:
+        return None, errors
     row = models.Contact(
         name=v.clean(data.name),
         title=v.clean(data.title),
         email=(v.clean(data.email) or "").lower() or None,
         phone=v.clean(data.phone),
-        customer_id=customer.id if customer else None,
+        customer_id=customer.id,
         owner_id=owner_id,
     )
-    return row, errors + owner_errors
+    return row, errors
 
 
 async def create_contacts(

@@ -45,7 +45,7 @@ async def _prepare(
     path: list[str],
     batch_names: dict[str, int],
     batch_domains: dict[str, int],
-) -> tuple[models.Customer, list[str], list[UserError]]:
+) -> tuple[models.Customer | None, list[str], list[UserError]]:
     errors = check_customer_text(data, path, creating=True)
     owner_id, owner_errors = await owner_id_for(
         ctx, data.owner_id, [*path, "ownerId"], ctx.principal.user_id
@@ -73,6 +73,8 @@ async def _prepare(
                     "DUPLICATE",
                 )
             )
+    if errors:
+        return None, [], errors
     row = models.Customer(
         name=name,
         industry=v.clean(data.industry),
@@ -100,10 +102,11 @@ async def create_customers(
     for i, item in enumerate(items):
         row, tags, item_errors = await _prepare(ctx, item, [], names, domains)
         errors += prefixed(i, item_errors) if bulk else item_errors
-        if row.name:
-            names.setdefault(row.name.lower(), i)
-        if row.domain:
-            domains.setdefault(row.domain, i)
+        name, domain = v.clean(item.name), v.website_domain(item.website)
+        if name:
+            names.setdefault(name.lower(), i)
+        if domain:
+            domains.setdefault(domain, i)
         prepared.append((row, tags))
     if errors:
         raise UserInputError(errors)

@@ -34,7 +34,7 @@ class Customer(TenantModel):
 
     class Meta:
         table = "customers_customer"
-        indexes = (("tenant", "name"), ("tenant", "owner"), ("tenant", "created_at"))
+        indexes = (("tenant_id", "name"), ("tenant_id", "owner_id"), ("tenant_id", "created_at"))
 
 
 class CustomerTag(TenantModel):
@@ -47,7 +47,7 @@ class CustomerTag(TenantModel):
     class Meta:
         table = "customers_customer_tag"
         unique_together = (("customer", "tag"),)
-        indexes = (("tenant", "tag"),)
+        indexes = (("tenant_id", "tag"),)
 
 
 class Contact(TenantModel):
@@ -68,7 +68,7 @@ class Contact(TenantModel):
 
     class Meta:
         table = "customers_contact"
-        indexes = (("tenant", "customer"), ("tenant", "email"), ("tenant", "name"))
+        indexes = (("tenant_id", "customer_id"), ("tenant_id", "email"), ("tenant_id", "name"))
 
 
 class CustomerMerge(TenantModel):

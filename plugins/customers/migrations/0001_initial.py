@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'customers_customer', 'app': 'customers', 'indexes': [Index(fields=['tenant', 'name']), Index(fields=['tenant', 'owner']), Index(fields=['tenant', 'created_at'])], 'pk_attr': 'id'},
+            options={'table': 'customers_customer', 'app': 'customers', 'indexes': [Index(fields=['tenant_id', 'name']), Index(fields=['tenant_id', 'owner_id']), Index(fields=['tenant_id', 'created_at'])], 'pk_attr': 'id'},
             bases=['TenantModel'],
         ),
         ops.CreateModel(
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'customers_contact', 'app': 'customers', 'indexes': [Index(fields=['tenant', 'customer']), Index(fields=['tenant', 'email']), Index(fields=['tenant', 'name'])], 'pk_attr': 'id'},
+            options={'table': 'customers_contact', 'app': 'customers', 'indexes': [Index(fields=['tenant_id', 'customer_id']), Index(fields=['tenant_id', 'email']), Index(fields=['tenant_id', 'name'])], 'pk_attr': 'id'},
             bases=['TenantModel'],
         ),
         ops.CreateModel(
@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
                 ('customer', fields.ForeignKeyField('customers.Customer', source_field='customer_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
                 ('tag', fields.CharField(max_length=50)),
             ],
-            options={'table': 'customers_customer_tag', 'app': 'customers', 'unique_together': (('customer', 'tag'),), 'indexes': [Index(fields=['tenant', 'tag'])], 'pk_attr': 'id'},
+            options={'table': 'customers_customer_tag', 'app': 'customers', 'unique_together': (('customer', 'tag'),), 'indexes': [Index(fields=['tenant_id', 'tag'])], 'pk_attr': 'id'},
             bases=['TenantModel'],
         ),
     ]

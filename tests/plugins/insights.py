@@ -1,0 +1,91 @@
+"""A partner-style plugin made for tests: it uses every hook core offers.
+
+It extends the customers plugin's Customer type (a declared dependency), listens to events,
+runs a scheduled job, serves an HTTP route and marks itself started.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from strawberry.types import Info
+
+from core.graphql.permissions import requires
+from core.hookspecs import hookimpl
+from core.manifest import Permission, PluginManifest, ScheduledJob, TypeExtension
+
+MANIFEST = PluginManifest(
+    name="insights",
+    version="0.1.0",
+    title="Insights (test plugin)",
+    description="Counts what happens in a tenant.",
+    requires={"customers": ">=1.0,<2"},
+    permissions=(Permission("insight.read", "See insights"),),
+)
+
+EVENTS: dict[int, list[str]] = defaultdict(list)
+TICKS: dict[int, list[dt.datetime]] = defaultdict(list)
+STARTED: list[Any] = []
+
+
+@strawberry.type
+class InsightQueries:
+    @strawberry.field(permission_classes=requires("insight.read"))
+    def insight_events(self, info: Info) -> list[str]:
+        return EVENTS[info.context.principal.tenant_id]
+
+
+@strawberry.type
+class CustomerInsight:
+    @strawberry.field(description="Letters in the customer's name (added by insights).")
+    def name_length(self) -> int:
+        return len(self.name)  # type: ignore[attr-defined]
+
+
+async def ping(request: Request) -> JSONResponse:
+    return JSONResponse({"plugin": "insights", "pong": True})
+
+
+def tick(runtime: Any, tenant_id: int, now: dt.datetime) -> None:
+    TICKS[tenant_id].append(now)
+
+
+@hookimpl
+def register_queries() -> list[type]:
+    return [InsightQueries]
+
+
+@hookimpl
+def register_type_extensions() -> list[TypeExtension]:
+    return [TypeExtension(target="Customer", fields=CustomerInsight)]
+
+
+@hookimpl
+def register_default_grants() -> dict[str, list[str]]:
+    return {"admin": ["insight.read"], "manager": ["insight.read"]}
+
+
+@hookimpl
+def register_jobs() -> list[ScheduledJob]:
+    return [ScheduledJob(name="insights.tick", every_seconds=3600, run=tick)]
+
+
+@hookimpl
+def register_routes() -> list[Route]:
+    return [Route("/insights/ping", ping)]
+
+
+@hookimpl
+def on_event(event: Any) -> None:
+    EVENTS[event.tenant_id].append(event.name)
+
+
+@hookimpl
+async def startup(runtime: Any) -> None:
+    STARTED.append(runtime)
