@@ -139,6 +139,9 @@ Columns = Mapping[str, Column | str]
 def _value(column: Column, op: str, value: Any, path: str) -> Any:
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, dt.datetime):
+        # Stored times are UTC; SQLite compares them as text, so the offset must match.
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
     if column.id_type and op in ("eq", "ne"):
         return pk_of(value, column.id_type, path)
     if column.id_type and op == "in_":

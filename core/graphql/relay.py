@@ -154,7 +154,7 @@ def _beyond(order: OrderSpec, values: list[Any], forward: bool) -> Q:
     """Rows strictly after (forward) or before the cursor position in `order`."""
     alternatives = []
     for i, (name, desc) in enumerate(order):
-        ahead = desc != forward  # ascending+forward looks for greater values
+        ahead = desc == forward  # ascending+forward looks for greater values
         same = {order[j][0]: values[j] for j in range(i)}
         alternatives.append(Q(**same, **{f"{name}__{'lt' if ahead else 'gt'}": values[i]}))
     return Q(*alternatives, join_type="OR")

@@ -254,6 +254,8 @@ async def merge_customers(ctx: RequestContext, data: MergeCustomersInput) -> mod
             )
             if target.parent_id == source.id:
                 fill["parent_id"] = source.parent_id if source.parent_id != target.id else None
+            # What the source had absorbed before stays in the audit trail, now the target's.
+            await models.CustomerMerge.filter(target_id=source.id).update(target_id=target.id)
             await source.delete()
             await work.record(PLUGIN, DELETED, source, "Customer", {"mergedInto": target.id})
         await bump_version(models.Customer, target, None, fill)

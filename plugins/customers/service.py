@@ -141,8 +141,11 @@ async def find_duplicate(
         )
         if match:
             return "website", match
+        # A mailbox at a shared mail provider says nothing about the company of the website.
         contact = (
-            await models.Contact.filter(Q(email__iendswith=f"@{domain}"))
+            None
+            if domain in FREE_MAIL
+            else await models.Contact.filter(Q(email__iendswith=f"@{domain}"))
             .exclude(customer_id__in=list(exclude) or [0])
             .first()
         )

@@ -40,6 +40,13 @@ class InsightQueries:
     def insight_events(self, info: Info) -> list[str]:
         return EVENTS[info.context.principal.tenant_id]
 
+    @strawberry.field(
+        permission_classes=requires("insight.read"),
+        description="Fails like a buggy plugin: the error must be masked.",
+    )
+    def insight_failure(self) -> int:
+        raise RuntimeError("SELECT secret FROM /etc/passwd")
+
 
 @strawberry.type
 class CustomerInsight:
