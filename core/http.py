@@ -17,11 +17,13 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
+from tortoise.exceptions import ValidationError
 
 from core.auth.authenticate import authenticate
 from core.auth.tokens import InvalidToken
 from core.graphql.context import RequestContext
 from core.graphql.errors import ApiError, Code, module_disabled, unauthenticated
+from core.tenancy import tenant_scope
 
 log = logging.getLogger("tessera.graphql")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -40,6 +42,12 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
         original = original.__cause__
     if isinstance(original, ApiError):
         return _error(original.message, original.code, error.path)
+    if isinstance(original, ValidationError):
+        # Tortoise checks filter values against their column (e.g. a name longer than the
+        # column): the client sent a value that cannot match, not a server fault.
+        return _error(
+            f"A value does not fit its field: {original}", Code.BAD_USER_INPUT, error.path
+        )
     if error.original_error is None:
         # Parse and validation errors describe the client's document: safe to show.
         body = error.formatted
@@ -83,6 +91,13 @@ async def _read_params(request: Request) -> dict[str, Any] | Response:
 
 
 async def graphql_endpoint(request: Request) -> Response:
+    # Each request starts with no tenant in scope and leaves none behind, whatever task or
+    # context the server runs it in.
+    with tenant_scope(None):
+        return await _handle(request)
+
+
+async def _handle(request: Request) -> Response:
     runtime = request.app.state.runtime
     accept = request.headers.get("accept", "")
     if request.method == "GET" and "text/html" in accept and "query" not in request.query_params:
@@ -141,7 +156,9 @@ async def graphql_endpoint(request: Request) -> Response:
     payload: dict[str, Any] = {}
     if result.errors:
         payload["errors"] = [format_error(e) for e in result.errors]
-    if result.data is not None or not result.errors:
+    # Errors before execution (parse, validation) carry no path and leave out "data";
+    # errors during execution always come with "data", null when a root field failed.
+    if result.data is not None or any(e.path for e in result.errors or []) or not result.errors:
         payload["data"] = result.data
     return _respond(request, payload, result.data is None and bool(result.errors))
 
@@ -150,8 +167,8 @@ def _refusal(runtime: Any, query: str, principal: Any, enabled: frozenset[str]) 
     """A document the tenant's schema rejects may be valid once signed in or with a plugin
     enabled: say so (UNAUTHENTICATED / MODULE_DISABLED) instead of 'unknown field'."""
     if not principal.authenticated or principal.tenant is None:
-        if runtime.schemas.disabled_plugins_used(query, enabled) is None:
-            return None
+        if not runtime.schemas.disabled_plugins_used(query, enabled):
+            return None  # no plugin field involved: the errors say what went wrong
         if not principal.authenticated:
             return _error(unauthenticated().message, Code.UNAUTHENTICATED)
         return _error("Sign in to a tenant to use this field.", Code.FORBIDDEN)

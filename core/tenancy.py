@@ -41,7 +41,7 @@ def current_tenant_id() -> int:
 
 
 @contextmanager
-def tenant_scope(tenant_id: int | _AllTenants) -> Iterator[None]:
+def tenant_scope(tenant_id: int | _AllTenants | None) -> Iterator[None]:
     token = _current.set(tenant_id)
     try:
         yield

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_EMAIL = 254  # the longest address mail allows, and the size of the column
 
 
 def check_new_user(
@@ -25,10 +26,12 @@ def check_new_user(
 ) -> list[UserError]:
     p = prefix or []
     errors = []
-    if not EMAIL.match(email or ""):
+    if len(email or "") > MAX_EMAIL or not EMAIL.match(email or ""):
         errors.append(user_error([*p, "email"], "Enter a valid email address.", "INVALID"))
     if not (name or "").strip():
         errors.append(user_error([*p, "name"], "Name is required.", "REQUIRED"))
+    elif len(name.strip()) > 200:
+        errors.append(user_error([*p, "name"], "Use at most 200 characters.", "TOO_LONG"))
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         errors.append(
             user_error(
@@ -72,6 +75,8 @@ async def create_tenant(
         errors.append(user_error("slug", f"The slug '{slug}' is taken.", "TAKEN"))
     if not (name or "").strip():
         errors.append(user_error("name", "Name is required.", "REQUIRED"))
+    elif len(name.strip()) > 200:
+        errors.append(user_error("name", "Use at most 200 characters.", "TOO_LONG"))
     errors += check_new_user(admin_email, "Admin", admin_password, [], [])
     for e in errors:
         if e.field == ["email"]:
@@ -79,7 +84,11 @@ async def create_tenant(
         elif e.field == ["password"]:
             e.field = ["adminPassword"]
     errors += plugin_set_errors(runtime, plugins, "plugins")
-    existing = await User.get_or_none(email=admin_email.lower()) if admin_email else None
+    existing = (
+        await User.get_or_none(email=admin_email.lower())
+        if admin_email and len(admin_email) <= MAX_EMAIL
+        else None
+    )
     if existing is not None:
         errors.append(user_error("adminEmail", "A user with this email exists.", "TAKEN"))
     if errors:

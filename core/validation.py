@@ -49,6 +49,8 @@ def phone(value: str | None, path: Path) -> list[UserError]:
         return [
             user_error(list(path), "Enter a phone number (digits, spaces, + ( ) -).", "INVALID")
         ]
+    if len(value) > 50:
+        return [user_error(list(path), "Use at most 50 characters.", "TOO_LONG")]
     return []
 
 

@@ -691,6 +691,7 @@ async def test_every_successful_change_writes_outbox_events_and_a_failed_one_non
     api: Api, world: World
 ) -> None:
     sales, admin = world.token("sales"), world.token("admin")
+    seen: list[OutboxEvent] = []
 
     async def new_events() -> list[tuple[str, str | None, int | None]]:
         rows = await outbox(world)
@@ -699,7 +700,6 @@ async def test_every_successful_change_writes_outbox_events_and_a_failed_one_non
         assert all(r.tenant_id == world.tenant.id for r in fresh)
         return [(r.name, r.record_type, r.record_id) for r in fresh]
 
-    seen: list[OutboxEvent] = []
     acme = await create_customer(api, sales, name="Acme")
     acme_pk = gid_pk(acme["id"])
     assert await new_events() == [("customer.created", "Customer", acme_pk)]

@@ -13,6 +13,7 @@ test_permission_walk.py.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -32,6 +33,7 @@ from graphql import (
     GraphQLUnionType,
     Source,
     TokenKind,
+    Undefined,
     build_client_schema,
     get_introspection_query,
     parse,
@@ -61,6 +63,16 @@ SCALAR_VALUES: dict[str, Any] = {
     "DateTime": "2024-01-01T00:00:00+00:00",
     "JSON": {},
 }
+# Strings that pass validation where the argument's name says what it holds, so that a call
+# gets past the checks of its other arguments to the ID under test.
+STRING_VALUES: dict[str, Callable[[], str]] = {
+    "email": lambda: f"walker{next(_serial)}@example.test",
+    "password": lambda: "a long enough passphrase 42",
+    "roles": lambda: "sales",
+    "website": lambda: "https://walker.example",
+    "phone": lambda: "+86 21 5555 0100",
+}
+_serial = itertools.count(1)
 # Argument names that always point at a user.
 USER_WORDS = {"owner", "manager", "user", "assignee", "mergedby", "createdby", "author"}
 MAX_DOCUMENT_TOKENS = 4000  # the server refuses documents above 5000 tokens
@@ -74,7 +86,7 @@ async def introspect(api: Api, token: str) -> GraphQLSchema:
 
 
 def _required(item: Any) -> bool:
-    return isinstance(item.type, GraphQLNonNull) and item.default_value is None
+    return isinstance(item.type, GraphQLNonNull) and item.default_value is Undefined
 
 
 def _unwrap(type_: Any) -> Any:
@@ -94,7 +106,6 @@ class Slot:
 
     path: Path  # argument name, then input field names; "0" stands for a list item
     hints: tuple[str, ...]  # names around the slot, innermost first, to guess the ID's type
-    required: bool
 
 
 def id_slots(name: str, field_: GraphQLField) -> list[Slot]:
@@ -102,26 +113,18 @@ def id_slots(name: str, field_: GraphQLField) -> list[Slot]:
     (an input type is not entered twice on one path, so `and`/`or`/`not` end)."""
     found: list[Slot] = []
 
-    def walk(
-        type_: Any, path: Path, hints: tuple[str, ...], required: bool, seen: frozenset
-    ) -> None:
+    def walk(type_: Any, path: Path, hints: tuple[str, ...], seen: frozenset) -> None:
         inner = _unwrap(type_)
         if isinstance(inner, GraphQLList):
-            walk(inner.of_type, (*path, "0"), hints, required, seen)
+            walk(inner.of_type, (*path, "0"), hints, seen)
         elif isinstance(inner, GraphQLScalarType) and inner.name == "ID":
-            found.append(Slot(path, hints, required))
+            found.append(Slot(path, hints))
         elif isinstance(inner, GraphQLInputObjectType) and inner.name not in seen:
             for fname, f in inner.fields.items():
-                walk(
-                    f.type,
-                    (*path, fname),
-                    (fname, inner.name, *hints),
-                    required and _required(f),
-                    seen | {inner.name},
-                )
+                walk(f.type, (*path, fname), (fname, inner.name, *hints), seen | {inner.name})
 
     for arg_name, arg in field_.args.items():
-        walk(arg.type, (arg_name,), (arg_name, name), _required(arg), frozenset())
+        walk(arg.type, (arg_name,), (arg_name, name), frozenset())
     return found
 
 
@@ -153,20 +156,24 @@ def build_value(
     choose_id: IdChooser,
     seen: frozenset = frozenset(),
 ) -> Any:
-    """A well-formed value: required input fields always, optional ones when `include`
-    asks for their path; IDs from `choose_id`, other scalars from SCALAR_VALUES."""
+    """A well-formed value: required input fields and those STRING_VALUES knows always,
+    optional ones when `include` asks for their path; IDs from `choose_id`."""
     inner = _unwrap(type_)
     if isinstance(inner, GraphQLList):
         return [build_value(inner.of_type, (*path, "0"), hints, include, choose_id, seen)]
     if isinstance(inner, GraphQLScalarType):
-        return choose_id(path, hints) if inner.name == "ID" else SCALAR_VALUES.get(inner.name, "x")
+        if inner.name == "ID":
+            return choose_id(path, hints)
+        if inner.name == "String" and hints[0] in STRING_VALUES:
+            return STRING_VALUES[hints[0]]()
+        return SCALAR_VALUES.get(inner.name, "x")
     if isinstance(inner, GraphQLEnumType):
         return next(iter(inner.values))
     assert isinstance(inner, GraphQLInputObjectType), inner
     value: dict[str, Any] = {}
     for fname, f in inner.fields.items():
         sub = (*path, fname)
-        if _required(f) or (include(sub) and inner.name not in seen):
+        if _required(f) or fname in STRING_VALUES or (include(sub) and inner.name not in seen):
             value[fname] = build_value(
                 f.type, sub, (fname, inner.name, *hints), include, choose_id, seen | {inner.name}
             )
@@ -277,6 +284,7 @@ class Tenant:
     world: World
     ids: dict[str, list[str]] = field(default_factory=dict)
     only_here: list[str] = field(default_factory=list)
+    merged_away: list[str] = field(default_factory=list)  # IDs of customers merged and gone
     api_key: str = ""
 
     def token(self, who: str = "admin") -> str:
@@ -290,7 +298,7 @@ class Tenant:
 
     def markers(self) -> list[str]:
         """Strings that may appear in no response given to another tenant."""
-        return [*self.all_ids(), self.world.slug, *self.only_here]
+        return [*self.all_ids(), *self.merged_away, self.world.slug, *self.only_here]
 
 
 async def _create(api: Api, query: str, key: str, token: str, **values: Any) -> str:
@@ -356,6 +364,7 @@ async def populate(api: Api, world: World, extra: bool) -> Tenant:
     ]
     merged = await api.data(MERGE, {"i": {"targetId": acme, "sourceIds": [dup]}}, admin)
     assert merged["mergeCustomers"]["userErrors"] == [], merged
+    t.merged_away.append(dup)
     customers = [acme, globex, child]
     if extra:
         initech = await _create(
@@ -438,9 +447,7 @@ async def snapshot(api: Api, t: Tenant, schema: GraphQLSchema) -> dict:
     )
     found["acme"].sort(key=lambda hit: hit["id"])
     found["wang"].sort(key=lambda hit: hit["id"])
-    with tenant_scope(t.world.tenant.id):
-        events = await OutboxEvent.all().count()
-    return {"everything": everything, "found": found, "events": events}
+    return {"everything": everything, "found": found, "events": await _event_count(t)}
 
 
 # ==== What a tenant reads =======================================================================
@@ -583,7 +590,12 @@ async def test_mutations_cannot_reach_foreign_records(
         (REVOKE_KEY, {"id": b.id("ApiKey")}, ["id"]),
         (
             CREATE_USER,
-            {"email": "new@a.test", "name": "New", "password": "x" * 12, "managerId": b_admin},
+            {
+                "email": f"new@{a.world.slug}.test",
+                "name": "New",
+                "password": "a long enough passphrase",
+                "managerId": b_admin,
+            },
             ["managerId"],
         ),
     ]
@@ -697,27 +709,33 @@ def _walk_calls(schema: GraphQLSchema, a: Tenant, b: Tenant) -> Iterator[tuple[s
 
     for operation, name, field_ in root_fields(schema):
         slots = id_slots(name, field_)
-        if not slots:
-            continue
         for slot in slots:
             guessed = guess_type(slot.hints, known)
             for type_name in [guessed] if guessed else sorted(known):
-                foreign = b.ids[type_name] if name == "nodes" else [b.id(type_name)]
 
-                def choose(path: Path, hints: tuple[str, ...], slot: Slot = slot, f=foreign) -> Any:
-                    return f[0] if path == slot.path else a_id(hints)
+                def choose(
+                    path: Path, hints: tuple[str, ...], at: Path = slot.path, t=type_name
+                ) -> str:
+                    return b.id(t) if path == at else a_id(hints)
 
-                def wanted(path: Path, slot: Slot = slot) -> bool:
-                    return slot.path[: len(path)] == path
+                def wanted(path: Path, at: Path = slot.path) -> bool:
+                    return at[: len(path)] == path
 
                 args = build_args(name, field_, choose, wanted)
-                if name == "nodes":
-                    args["ids"] = foreign
                 yield operation, make_call(schema, operation, name, field_, args)
-        args = build_args(
-            name, field_, lambda path, hints: b.id(guess_type(hints, known) or "Customer")
-        )
-        yield operation, make_call(schema, operation, name, field_, args)
+        if slots:
+            args = build_args(
+                name,
+                field_,
+                lambda path, hints: b.id(guess_type(hints, known) or "Customer"),
+                lambda path, all_=tuple(slots): any(s.path[: len(path)] == path for s in all_),
+            )
+            yield operation, make_call(schema, operation, name, field_, args)
+
+
+async def _event_count(t: Tenant) -> int:
+    with tenant_scope(t.world.tenant.id):
+        return await OutboxEvent.all().count()
 
 
 async def test_schema_walk_no_id_taking_field_crosses_tenants(
@@ -734,12 +752,19 @@ async def test_schema_walk_no_id_taking_field_crosses_tenants(
     before = await snapshot(api, b, await introspect(api, b.token()))
 
     walked: set[str] = set()
-    for _, call in _walk_calls(schema, a, b):
+    for operation, call in _walk_calls(schema, a, b):
         assert_well_formed(schema, call)
+        events = await _event_count(a)
         body = await api.gql(call.document, call.variables, a.token())
         assert_no_leak(body, b, (call.document, call.variables))
         assert "INTERNAL_SERVER_ERROR" not in error_codes(body), (call, body)
         assert "data" in body or error_codes(body), body
+        if operation == "mutation":
+            # B's record is a missing record to A: the mutation is refused and writes nothing
+            # (not even in A, where it would point at B's record).
+            payload = (body.get("data") or {}).get(call.field) or {}
+            assert error_codes(body) or payload.get("userErrors"), (call, body)
+            assert await _event_count(a) == events, (call, body)
         walked.add(call.field)
 
     # The walk found the ID-taking fields we know of (so it is not walking nothing) ...

@@ -19,7 +19,7 @@ from core.models import ApiKey as ApiKeyRow
 from core.models import Membership
 from core.models import User as UserRow
 from core.tenancy import ALL_TENANTS, enter_tenant_scope, tenant_scope
-from core.tenants import check_new_user
+from core.tenants import MAX_EMAIL, check_new_user
 
 
 @strawberry.input
@@ -142,7 +142,12 @@ class AccountMutations:
     )
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         async def body() -> LoginPayload:
-            user = await UserRow.get_or_none(email=(input.email or "").lower(), is_active=True)
+            email = (input.email or "").lower()
+            user = (
+                await UserRow.get_or_none(email=email, is_active=True)
+                if len(email) <= MAX_EMAIL
+                else None
+            )
             if user is None or not verify_password(user.password_hash, input.password):
                 raise fail(None, "Email or password is wrong.", "INVALID_CREDENTIALS")
             with tenant_scope(ALL_TENANTS):
@@ -168,6 +173,8 @@ class AccountMutations:
             tenant_id = ctx.principal.tenant_id
             email = (input.email or "").strip().lower()
             errors = check_new_user(email, input.name, input.password, input.roles)
+            if input.team and len(input.team) > 100:
+                errors.append(user_error("team", "Use at most 100 characters.", "TOO_LONG"))
             manager_pk = None
             if input.manager_id:
                 manager_pk = maybe_pk(input.manager_id, "User")
@@ -175,7 +182,11 @@ class AccountMutations:
                     errors.append(
                         user_error("managerId", "No such user in this tenant.", "NOT_FOUND")
                     )
-            existing = await UserRow.get_or_none(email=email) if email else None
+            existing = (
+                await UserRow.get_or_none(email=email)
+                if email and len(email) <= MAX_EMAIL
+                else None
+            )
             if existing is not None and await Membership.exists(user_id=existing.id):
                 errors.append(user_error("email", "This user is already in the tenant.", "TAKEN"))
             elif existing is None and not input.password:
@@ -227,6 +238,8 @@ class AccountMutations:
         async def body() -> CreateApiKeyPayload:
             if not (input.name or "").strip():
                 raise fail("name", "Name the key after the integration using it.", "REQUIRED")
+            if len(input.name.strip()) > 100:
+                raise fail("name", "Use at most 100 characters.", "TOO_LONG")
             secret = new_api_key()
             row = await ApiKeyRow.create(
                 user_id=info.context.principal.user_id,

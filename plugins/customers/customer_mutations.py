@@ -140,8 +140,6 @@ async def update_customer(ctx: RequestContext, data: UpdateCustomerInput) -> mod
             errors += parent_errs
         if given(data.name) and data.name is not None:
             changes["name"] = v.clean(data.name)
-        elif given(data.name):
-            errors.append(user_error("name", "This field is required.", "REQUIRED"))
         for name in ("industry", "phone"):
             if given(getattr(data, name)):
                 changes[name] = v.clean(getattr(data, name))

@@ -120,10 +120,15 @@ class UpdateCustomerInput:
     size: CompanySize | None = strawberry.UNSET
     website: str | None = strawberry.UNSET
     phone: str | None = strawberry.UNSET
-    address: AddressInput | None = strawberry.UNSET
+    address: AddressInput | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Replaces the whole address; omitted parts are cleared.",
+    )
     owner_id: strawberry.ID | None = strawberry.UNSET
     parent_id: strawberry.ID | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
+    tags: list[str] | None = strawberry.field(
+        default=strawberry.UNSET, description="Replaces the tags."
+    )
     lifecycle_stage: LifecycleStage | None = strawberry.UNSET
 
 

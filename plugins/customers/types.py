@@ -173,7 +173,11 @@ class Customer(Node):
 
     @strawberry.field(description="Customers merged into this one, oldest first.")
     async def merges(self, info: Info) -> list[CustomerMergeRecord]:
-        rows = await models.CustomerMerge.filter(target_id=self.row.id).order_by("merged_at", "id")
+        async def batch(ids: list[int]) -> list[list[models.CustomerMerge]]:
+            rows = await models.CustomerMerge.filter(target_id__in=ids).order_by("merged_at", "id")
+            return _grouped(rows, "target_id", ids)
+
+        rows = await info.context.loader("customers.merges", batch).load(self.row.id)
         return [
             CustomerMergeRecord(
                 source_id=strawberry.ID(to_global_id("Customer", r.source_id)),
