@@ -20,6 +20,7 @@ class Principal:
     roles: list[str] = field(default_factory=list)
     enforcer: Any = None
     via_api_key: bool = False
+    _answers: dict[tuple[int, str], bool] = field(default_factory=dict)
     _owner_ids: set[int] | None = None
     _owner_ids_loaded: bool = False
 
@@ -48,7 +49,14 @@ class Principal:
     def can(self, permission: str) -> bool:
         if self.user is None or self.tenant is None or self.enforcer is None:
             return False
-        return Rbac.allowed(self.enforcer, self.tenant.id, self.user.id, permission)
+        # Casbin evaluates its matcher per call; a request asks the same few questions for
+        # every row of a page, so answers are kept for the request's lifetime.
+        key = (id(self.enforcer), permission)
+        if key not in self._answers:
+            self._answers[key] = Rbac.allowed(
+                self.enforcer, self.tenant.id, self.user.id, permission
+            )
+        return self._answers[key]
 
     async def owner_ids(self) -> set[int] | None:
         """Owners whose records this caller sees; None means every record of the tenant.
