@@ -42,6 +42,17 @@ async def _seed_demo(settings: Settings) -> None:
         await close_db()
 
 
+async def _reindex(settings: Settings) -> int:
+    from core.search.reindex import reindex
+
+    runtime = _runtime(settings)
+    await runtime.start()
+    try:
+        return await reindex(runtime)
+    finally:
+        await runtime.stop()
+
+
 async def _create_admin(settings: Settings, email: str, password: str) -> None:
     from core.db import close_db, init_db
     from core.demo import ensure_platform_admin
@@ -74,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub.add_parser("migrate", help="apply core's and every installed plugin's migrations")
     sub.add_parser("demo", help="create the demo tenant and users (idempotent)")
+    sub.add_parser("reindex", help="rebuild the search index from the database")
     admin = sub.add_parser("create-admin", help="create (or promote) the platform admin")
     admin.add_argument("--email", required=True)
     admin.add_argument("--password", help="prompted for when omitted")
@@ -90,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_migrate(settings))
         asyncio.run(_seed_demo(settings))
         _print_demo(None)
+    elif args.command == "reindex":
+        print(f"indexed {asyncio.run(_reindex(settings))} records")
     elif args.command == "create-admin":
         password = args.password or getpass.getpass("Password: ")
         if len(password) < 8:

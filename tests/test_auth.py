@@ -161,3 +161,23 @@ def test_cli_creates_the_platform_admin(tmp_path: Path) -> None:
         .fetchone()
     )
     assert row[0] == 1 and row[1].startswith("$argon2id$")
+
+
+async def test_users_and_api_keys_are_nodes(api: Api, world: World) -> None:
+    admin = world.token("admin")
+    sales_gid = to_global_id("User", world.user_ids["sales"])
+    query = "query($id: ID!) { node(id: $id) { __typename ... on User { email } ... on ApiKey { name } } }"
+    assert (await api.data(query, {"id": sales_gid}, world.token("viewer")))["node"] == {
+        "__typename": "User",
+        "email": f"sales@{world.slug}.test",
+    }
+    assert (await api.data(query, {"id": sales_gid}, world.token("nobody")))["node"] is None
+    key = await api.data(
+        'mutation { createApiKey(input: {name: "BI"}) { apiKey { id } } }', token=admin
+    )
+    key_gid = key["createApiKey"]["apiKey"]["id"]
+    assert (await api.data(query, {"id": key_gid}, admin))["node"] == {
+        "__typename": "ApiKey",
+        "name": "BI",
+    }
+    assert (await api.data(query, {"id": key_gid}, world.token("manager")))["node"] is None

@@ -89,9 +89,26 @@ async def test_hook_register_jobs(runtime: Runtime, world: World) -> None:
     assert len(insights.TICKS[world.tenant.id]) == 2
 
 
-async def test_hook_register_routes(api: Api) -> None:
+async def test_hook_register_routes(api: Api, world: World) -> None:
     response = await api.client.get("/insights/ping")
     assert response.json() == {"plugin": "insights", "pong": True}
+
+    async def summary(who: str | None) -> tuple[int, dict]:
+        headers = {"authorization": f"Bearer {world.token(who)}"} if who else {}
+        r = await api.client.get("/insights/summary", headers=headers)
+        return r.status_code, r.json()
+
+    assert await summary("admin") == (200, {"tenant": world.slug, "events": 0})
+    status, body = await summary(None)
+    assert status == 401 and error_codes(body) == ["UNAUTHENTICATED"]
+    status, body = await summary("sales")
+    assert status == 403 and error_codes(body) == ["FORBIDDEN"]
+    await api.data(
+        'mutation { disablePlugin(input: {name: "insights"}) { userErrors { code } } }',
+        token=world.token("admin"),
+    )
+    status, body = await summary("admin")
+    assert status == 403 and error_codes(body) == ["MODULE_DISABLED"]
 
 
 async def test_hook_on_event(api: Api, world: World) -> None:
@@ -105,3 +122,17 @@ async def test_hook_on_event(api: Api, world: World) -> None:
 
 async def test_hook_startup(runtime: Runtime) -> None:
     assert runtime in insights.STARTED
+
+
+async def test_reindex_rebuilds_the_index_from_the_database(
+    api: Api, world: World, runtime: Runtime
+) -> None:
+    from core.search.reindex import reindex
+
+    token = world.token("admin")
+    await api.data(CREATE, {"n": "Reindexed Rivets"}, token)
+    await runtime.search.clear()
+    assert (await api.data('{ search(query: "rivets") { title } }', token=token))["search"] == []
+    assert await reindex(runtime) >= 1
+    hits = await api.data('{ search(query: "rivets") { title } }', token=token)
+    assert hits["search"] == [{"title": "Reindexed Rivets"}]

@@ -2,7 +2,9 @@
 
 A node type opts in by declaring `node_model` (its Tortoise model) and `node_permission`
 (the permission to read it); core loads rows through the tenant scope, the caller's
-record-level visibility and that permission, so a plugin cannot get them wrong.
+record-level visibility (the `owner_id` column, or `node_owner_field`; None for records
+without an owner) and that permission, so a plugin cannot get them wrong. A type may
+instead provide `load_nodes(info, pks)`; core still checks `node_permission` first.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ async def load_nodes(info: Info, type_name: str, pks: list[int]) -> dict[int, An
     cls = node_types(info).get(type_name)
     if cls is None or not ctx.can(cls.node_permission):
         return {}
+    custom = getattr(cls, "load_nodes", None)
+    if custom is not None:  # types whose ID is not their row's primary key
+        return await custom(info, pks)
     owner_field = getattr(cls, "node_owner_field", "owner_id")
     queryset = cls.node_model.filter(id__in=pks)
     rows = await (await ctx.visible(queryset, owner_field) if owner_field else queryset)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 import strawberry
 from strawberry.types import Info
@@ -16,11 +17,19 @@ from core.models import User as UserRow
 
 @strawberry.type
 class User(Node):
+    node_model: ClassVar = Membership
+    node_permission: ClassVar = "user.read"
     email: str
     name: str
     team: str | None
     roles: list[str]
     manager_id: strawberry.ID | None = strawberry.field(name="managerId")
+
+    @classmethod
+    async def load_nodes(cls, info: Info, pks: list[int]) -> dict[int, User]:
+        """A user's global ID holds the user's id, not the membership's."""
+        rows = await Membership.filter(user_id__in=pks, is_active=True).select_related("user")
+        return {m.user_id: await cls.build(info, m.user, m) for m in rows}
 
     @classmethod
     async def build(cls, info: Info, user: UserRow, membership: Membership | None) -> User:
@@ -89,6 +98,9 @@ class Plugin:
 
 @strawberry.type
 class ApiKey(Node):
+    node_model: ClassVar = ApiKeyRow
+    node_permission: ClassVar = "apikey.manage"
+    node_owner_field: ClassVar = None
     name: str
     prefix: str
     created_at: dt.datetime

@@ -19,6 +19,7 @@ from strawberry.types import Info
 from core.graphql.permissions import requires
 from core.hookspecs import hookimpl
 from core.manifest import Permission, PluginManifest, ScheduledJob, TypeExtension
+from core.routes import RouteRefused, require
 
 MANIFEST = PluginManifest(
     name="insights",
@@ -59,6 +60,16 @@ async def ping(request: Request) -> JSONResponse:
     return JSONResponse({"plugin": "insights", "pong": True})
 
 
+async def summary(request: Request) -> JSONResponse:
+    try:
+        principal = await require(request, "insights", "insight.read")
+    except RouteRefused as refused:
+        return refused.response
+    return JSONResponse(
+        {"tenant": principal.tenant.slug, "events": len(EVENTS[principal.tenant_id])}
+    )
+
+
 def tick(runtime: Any, tenant_id: int, now: dt.datetime) -> None:
     TICKS[tenant_id].append(now)
 
@@ -85,7 +96,7 @@ def register_jobs() -> list[ScheduledJob]:
 
 @hookimpl
 def register_routes() -> list[Route]:
-    return [Route("/insights/ping", ping)]
+    return [Route("/insights/ping", ping), Route("/insights/summary", summary)]
 
 
 @hookimpl
