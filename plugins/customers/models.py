@@ -14,7 +14,7 @@ class Customer(TenantModel):
     size = fields.CharField(max_length=20, null=True)
     website = fields.CharField(max_length=255, null=True)
     # Lowercased host of the website, kept for duplicate detection.
-    domain = fields.CharField(max_length=255, null=True, db_index=True)
+    domain = fields.CharField(max_length=255, null=True)
     phone = fields.CharField(max_length=50, null=True)
     street = fields.CharField(max_length=255, null=True)
     city = fields.CharField(max_length=100, null=True)
@@ -34,7 +34,14 @@ class Customer(TenantModel):
 
     class Meta:
         table = "customers_customer"
-        indexes = (("tenant_id", "name"), ("tenant_id", "owner_id"), ("tenant_id", "created_at"))
+        # Keyset pages sort by (column, id) inside a tenant: these indexes serve them directly.
+        indexes = (
+            ("tenant_id", "name", "id"),
+            ("tenant_id", "created_at", "id"),
+            ("tenant_id", "updated_at", "id"),
+            ("tenant_id", "owner_id"),
+            ("tenant_id", "domain"),
+        )
 
 
 class CustomerTag(TenantModel):
@@ -68,7 +75,12 @@ class Contact(TenantModel):
 
     class Meta:
         table = "customers_contact"
-        indexes = (("tenant_id", "customer_id"), ("tenant_id", "email"), ("tenant_id", "name"))
+        indexes = (
+            ("tenant_id", "customer_id"),
+            ("tenant_id", "email"),
+            ("tenant_id", "name", "id"),
+            ("tenant_id", "created_at", "id"),
+        )
 
 
 class CustomerMerge(TenantModel):

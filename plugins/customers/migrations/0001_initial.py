@@ -7,6 +7,8 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
+    dependencies = [('core', '0001_initial')]
+
     initial = True
 
     operations = [
@@ -19,7 +21,7 @@ class Migration(migrations.Migration):
                 ('industry', fields.CharField(null=True, max_length=100)),
                 ('size', fields.CharField(null=True, max_length=20)),
                 ('website', fields.CharField(null=True, max_length=255)),
-                ('domain', fields.CharField(null=True, db_index=True, max_length=255)),
+                ('domain', fields.CharField(null=True, max_length=255)),
                 ('phone', fields.CharField(null=True, max_length=50)),
                 ('street', fields.CharField(null=True, max_length=255)),
                 ('city', fields.CharField(null=True, max_length=100)),
@@ -33,7 +35,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'customers_customer', 'app': 'customers', 'indexes': [Index(fields=['tenant_id', 'name']), Index(fields=['tenant_id', 'owner_id']), Index(fields=['tenant_id', 'created_at'])], 'pk_attr': 'id'},
+            options={'table': 'customers_customer', 'app': 'customers', 'indexes': [Index(fields=['tenant_id', 'name', 'id']), Index(fields=['tenant_id', 'created_at', 'id']), Index(fields=['tenant_id', 'updated_at', 'id']), Index(fields=['tenant_id', 'owner_id']), Index(fields=['tenant_id', 'domain'])], 'pk_attr': 'id'},
             bases=['TenantModel'],
         ),
         ops.CreateModel(
@@ -51,7 +53,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'customers_contact', 'app': 'customers', 'indexes': [Index(fields=['tenant_id', 'customer_id']), Index(fields=['tenant_id', 'email']), Index(fields=['tenant_id', 'name'])], 'pk_attr': 'id'},
+            options={'table': 'customers_contact', 'app': 'customers', 'indexes': [Index(fields=['tenant_id', 'customer_id']), Index(fields=['tenant_id', 'email']), Index(fields=['tenant_id', 'name', 'id']), Index(fields=['tenant_id', 'created_at', 'id'])], 'pk_attr': 'id'},
             bases=['TenantModel'],
         ),
         ops.CreateModel(
