@@ -144,10 +144,11 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         asyncio.run(_migrate(settings))
         asyncio.run(_seed_demo(settings))
         _print_demo(f"http://{args.host}:{args.port}")
-        if "TESSERA_SECRET_KEY" not in os.environ:
-            # Workers must agree on the signing key; a demo generates one for this run.
-            os.environ["TESSERA_SECRET_KEY"] = settings.secret_key
-    os.environ.setdefault("TESSERA_SECRET_KEY", settings.secret_key)
+    if "TESSERA_SECRET_KEY" not in os.environ:
+        # Every worker must sign with the same key: without a configured one, this run's
+        # random key is handed to them (tokens then end with the process).
+        print("TESSERA_SECRET_KEY is not set: tokens will not survive a restart.", flush=True)
+        os.environ["TESSERA_SECRET_KEY"] = settings.secret_key
     uvicorn.run(
         "core.asgi:app",
         host=args.host,

@@ -8,6 +8,7 @@ backends, right after commit for external ones.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -37,12 +38,6 @@ class DomainEvent:
     record_type: str | None = None
     record_id: int | None = None
     payload: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def kind(self) -> str:
-        """`created`, `updated`, `deleted` for record events; the event name otherwise."""
-        suffix = self.name.rsplit(".", 1)[-1]
-        return suffix if suffix in (CREATED, UPDATED, DELETED) else self.name
 
 
 class UnitOfWork:
@@ -118,10 +113,13 @@ class UnitOfWork:
 
     async def after_commit(self) -> None:
         search = self.runtime.search
-        if self._index_later:
-            await search.upsert(self._index_later)
-        for type_name, pk in self._remove_later:
-            await search.remove(self.tenant_id, type_name, [pk])
+        try:
+            if self._index_later:
+                await search.upsert(self._index_later)
+            for type_name, pk in self._remove_later:
+                await search.remove(self.tenant_id, type_name, [pk])
+        except Exception:  # committed already: `tessera reindex` repairs an index that missed it
+            log.exception("search index update failed after commit")
         for event in self.events:
             try:
                 await self.runtime.host.call_async("on_event", only=self.enabled, event=event)
@@ -129,12 +127,29 @@ class UnitOfWork:
                 log.exception("on_event listener failed for %s", event.name)
 
 
+_open: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar(
+    "tessera_unit_of_work", default=None
+)
+
+
 @asynccontextmanager
 async def unit_of_work(
     runtime: Runtime, tenant_id: int, actor_id: int | None, enabled: frozenset[str]
 ) -> AsyncIterator[UnitOfWork]:
-    """One transaction: writes, outbox rows and index rows commit or roll back together."""
+    """One transaction: writes, outbox rows and index rows commit or roll back together.
+
+    A unit of work opened inside another joins it, so listeners hear events only after the
+    outermost transaction commits.
+    """
+    outer = _open.get()
+    if outer is not None:
+        yield outer
+        return
     work = UnitOfWork(runtime, tenant_id, actor_id, enabled)
-    async with in_transaction():
-        yield work
+    token = _open.set(work)
+    try:
+        async with in_transaction():
+            yield work
+    finally:
+        _open.reset(token)
     await work.after_commit()

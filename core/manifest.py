@@ -53,7 +53,7 @@ class TypeExtension:
     """Fields one plugin adds to a GraphQL type another plugin owns.
 
     `fields` is a strawberry type whose fields are appended to the type named `target`;
-    its resolvers receive the target object as `root`.
+    its resolvers receive the target object as `self`.
     """
 
     target: str

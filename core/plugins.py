@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -23,6 +24,7 @@ from core.manifest import PluginManifest
 from core.settings import Settings
 
 ENTRY_POINT_GROUP = "tessera.plugins"
+log = logging.getLogger("tessera.hooks")
 
 
 class PluginLoadError(RuntimeError):
@@ -65,9 +67,9 @@ class PluginHost:
         self.pm.add_hookspecs(hookspecs)
         self.plugins: dict[str, LoadedPlugin] = {}
         self.order: list[str] = []
-        if settings.trace_hooks:
-            self.pm.trace.root.setwriter(print)
-            self.pm.enable_tracing()
+        if settings.trace_hooks and not log.handlers:
+            log.addHandler(logging.StreamHandler())
+            log.setLevel(logging.INFO)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -202,7 +204,11 @@ class PluginHost:
         for name in self.order:
             if name not in impls or (wanted is not None and name not in wanted):
                 continue
-            result = impls[name].function(**kwargs)
+            impl = impls[name]
+            if self.settings.trace_hooks:
+                log.info("hook %s -> %s", hook, name)
+            # Like pluggy, pass only the arguments the implementation asks for.
+            result = impl.function(*(kwargs[arg] for arg in impl.argnames))
             if result is not None:
                 yield name, result
 

@@ -10,7 +10,7 @@ from core.auth.rbac import Rbac
 from core.auth.roles import BUILTIN_ROLES, CORE_GRANTS
 from core.db import close_db, init_db
 from core.graphql.schema_registry import SchemaRegistry
-from core.manifest import Permission, Searchable, SearchDocument
+from core.manifest import Searchable, SearchDocument
 from core.plugins import PluginHost, PluginLoadError
 from core.search import make_backend
 from core.search.base import SearchBackend
@@ -60,13 +60,6 @@ class Runtime:
                     )
             grants[plugin] = {role: list(perms) for role, perms in by_role.items()}
         return grants
-
-    def permissions_of(self, plugin: str) -> tuple[Permission, ...]:
-        if plugin == "core":
-            from core.auth.roles import CORE_PERMISSIONS
-
-            return CORE_PERMISSIONS
-        return self.host.plugins[plugin].manifest.permissions
 
     async def start(self) -> None:
         await init_db(self.settings.database_url, self.host)

@@ -55,7 +55,9 @@ class Scheduler:
                 if plugin not in tenant.plugins:
                     continue
                 try:
-                    run = await JobRun.create(job=job.name, tenant_id=tenant.id, due_at=due)
+                    run = await JobRun.create(
+                        job=f"{plugin}:{job.name}", tenant_id=tenant.id, due_at=due
+                    )
                 except IntegrityError:
                     continue  # another worker has it
                 try:

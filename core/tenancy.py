@@ -33,13 +33,6 @@ _current: contextvars.ContextVar[int | _AllTenants | None] = contextvars.Context
 )
 
 
-def current_tenant_id() -> int:
-    value = _current.get()
-    if value is None or isinstance(value, _AllTenants):
-        raise TenantScopeError("no single tenant in scope")
-    return value
-
-
 @contextmanager
 def tenant_scope(tenant_id: int | _AllTenants | None) -> Iterator[None]:
     token = _current.set(tenant_id)

@@ -27,7 +27,7 @@ async def test_wrong_password_is_a_user_error(api: Api, world: World) -> None:
     assert data["login"] == {
         "token": None,
         "user": None,
-        "userErrors": [{"field": None, "code": "INVALID_CREDENTIALS"}],
+        "userErrors": [{"field": ["input"], "code": "INVALID_CREDENTIALS"}],
     }
 
 

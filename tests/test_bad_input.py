@@ -173,11 +173,11 @@ CASES: dict[str, Case] = {
         lambda s: {"name": "Acme", "website": "https://existing.example/"},
         [(["website"], "DUPLICATE")],
     ),
-    "createCustomers empty list": Case(CREATE_CUSTOMERS, lambda s: [], [(None, "TOO_MANY")]),
+    "createCustomers empty list": Case(CREATE_CUSTOMERS, lambda s: [], [(["input"], "TOO_MANY")]),
     "createCustomers 501 items": Case(
         CREATE_CUSTOMERS,
         lambda s: [{"name": f"Bulk {i}"} for i in range(501)],
-        [(None, "TOO_MANY")],
+        [(["input"], "TOO_MANY")],
     ),
     "createCustomers one bad item": Case(
         CREATE_CUSTOMERS,
@@ -286,7 +286,7 @@ CASES: dict[str, Case] = {
         lambda s: {"name": "Ann", "customerId": s.customer, "ownerId": "bm9wZQ"},
         [(["ownerId"], "NOT_FOUND")],
     ),
-    "createContacts empty list": Case(CREATE_CONTACTS, lambda s: [], [(None, "TOO_MANY")]),
+    "createContacts empty list": Case(CREATE_CONTACTS, lambda s: [], [(["input"], "TOO_MANY")]),
     "createContacts one bad item": Case(
         CREATE_CONTACTS,
         lambda s: [
@@ -449,19 +449,19 @@ CASES: dict[str, Case] = {
     "login wrong password": Case(
         LOGIN,
         lambda s: {"email": f"sales@{s.slug}.test", "password": "wrong password"},
-        [(None, "INVALID_CREDENTIALS")],
+        [(["input"], "INVALID_CREDENTIALS")],
         who="anonymous",
     ),
     "login unknown email": Case(
         LOGIN,
         lambda s: {"email": "nobody@nowhere.test", "password": PASSWORD},
-        [(None, "INVALID_CREDENTIALS")],
+        [(["input"], "INVALID_CREDENTIALS")],
         who="anonymous",
     ),
     "login email too long": Case(
         LOGIN,
         lambda s: {"email": email_of(300), "password": PASSWORD},
-        [(None, "INVALID_CREDENTIALS")],
+        [(["input"], "INVALID_CREDENTIALS")],
         who="anonymous",
     ),
     "login to a tenant one does not belong to": Case(

@@ -752,3 +752,54 @@ async def test_every_successful_change_writes_outbox_events_and_a_failed_one_non
         ("customer.updated", "Customer", beta),
         ("customer.merged", "Customer", beta),
     ]
+
+
+async def test_merging_a_descendant_into_its_ancestor_leaves_no_loop(
+    api: Api, world: World
+) -> None:
+    token = world.token("admin")
+    grand = await create_customer(api, token, name="Grand Holding")
+    middle = await create_customer(api, token, name="Middle Co", parentId=grand["id"])
+    top = await create_customer(api, token, name="Top Ltd")
+    # top -> middle -> grand: merging the top ancestor into the bottom customer.
+    await api.data(
+        "mutation($i: UpdateCustomerInput!) { updateCustomer(input: $i) { userErrors { code } } }",
+        {"i": {"id": top["id"], "parentId": middle["id"]}},
+        token,
+    )
+    merged = await api.data(
+        "mutation($i: MergeCustomersInput!) { mergeCustomers(input: $i) { customer { name parent { name } } userErrors { code } } }",
+        {"i": {"targetId": top["id"], "sourceIds": [grand["id"]]}},
+        token,
+    )
+    assert merged["mergeCustomers"]["userErrors"] == []
+    assert merged["mergeCustomers"]["customer"] == {
+        "name": "Top Ltd",
+        "parent": {"name": "Middle Co"},
+    }
+    middle_now = await api.data(
+        "query($id: ID!) { customer(id: $id) { parent { name } } }", {"id": middle["id"]}, token
+    )
+    assert middle_now["customer"]["parent"] is None
+
+
+async def test_merge_history_outlives_the_target(api: Api, world: World) -> None:
+    from core.tenancy import tenant_scope
+    from plugins.customers.models import CustomerMerge
+
+    token = world.token("admin")
+    keep = await create_customer(api, token, name="Keeper")
+    gone = await create_customer(api, token, name="Folded")
+    await api.data(
+        "mutation($i: MergeCustomersInput!) { mergeCustomers(input: $i) { userErrors { code } } }",
+        {"i": {"targetId": keep["id"], "sourceIds": [gone["id"]]}},
+        token,
+    )
+    deleted = await api.data(
+        "mutation($i: DeleteInput!) { deleteCustomer(input: $i) { userErrors { code } } }",
+        {"i": {"id": keep["id"]}},
+        token,
+    )
+    assert deleted["deleteCustomer"]["userErrors"] == []
+    with tenant_scope(world.tenant.id):
+        assert await CustomerMerge.filter(source_name="Folded").count() == 1

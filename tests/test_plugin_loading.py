@@ -162,3 +162,20 @@ def test_blocking_a_required_plugin_stops_startup(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("TESSERA_EXTRA_PLUGINS", "tests.plugins.insights")
     with pytest.raises(PluginLoadError, match="plugin 'insights' requires plugin 'customers'"):
         PluginHost(Settings.from_env()).load()
+
+
+def test_hooks_receive_only_the_arguments_they_ask_for() -> None:
+    calls: list[str] = []
+    host = load(
+        plugin("quiet", startup=lambda: calls.append("no args")),
+        plugin("chatty", startup=lambda runtime: calls.append(f"got {runtime}")),
+    )
+    list(host.collect("startup", runtime="rt"))
+    assert sorted(calls) == ["got rt", "no args"]
+
+
+def test_trace_reports_every_hook_call(caplog: pytest.LogCaptureFixture) -> None:
+    host = load(plugin("traced", register_queries=lambda: []), trace_hooks=True)
+    with caplog.at_level("INFO", logger="tessera.hooks"):
+        list(host.collect("register_queries"))
+    assert "hook register_queries -> traced" in caplog.text

@@ -18,7 +18,7 @@ from core.graphql.relay import Connection, maybe_pk, paginate
 from core.models import ApiKey as ApiKeyRow
 from core.models import Membership
 from core.models import User as UserRow
-from core.tenancy import ALL_TENANTS, enter_tenant_scope, tenant_scope
+from core.tenancy import ALL_TENANTS, tenant_scope
 from core.tenants import MAX_EMAIL, check_new_user
 
 
@@ -97,7 +97,7 @@ async def _membership_for_login(user: UserRow, slug: str | None) -> Membership |
     if not memberships and user.is_platform_admin:
         return None
     if not memberships:
-        raise fail(None, "This account belongs to no tenant.", "INVALID_CREDENTIALS")
+        raise fail("input", "This account belongs to no tenant.", "INVALID_CREDENTIALS")
     raise fail("tenant", "You belong to several tenants: say which one.", "TENANT_REQUIRED")
 
 
@@ -149,20 +149,20 @@ class AccountMutations:
                 else None
             )
             if user is None or not verify_password(user.password_hash, input.password):
-                raise fail(None, "Email or password is wrong.", "INVALID_CREDENTIALS")
+                raise fail("input", "Email or password is wrong.", "INVALID_CREDENTIALS")
             with tenant_scope(ALL_TENANTS):
                 membership = await _membership_for_login(user, input.tenant)
-            if membership is not None:
-                enter_tenant_scope(membership.tenant_id)
             settings = info.context.runtime.settings
             tenant_id = membership.tenant_id if membership else None
             token = issue_session_token(
                 settings.secret_key, user.id, tenant_id, settings.token_ttl_seconds
             )
             expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=settings.token_ttl_seconds)
-            return LoginPayload(
-                token=token, expires_at=expires, user=await User.build(info, user, membership)
-            )
+            # Only this read runs in the chosen tenant: the rest of the document keeps the
+            # caller's own scope.
+            with tenant_scope(tenant_id):
+                signed_in = await User.build(info, user, membership)
+            return LoginPayload(token=token, expires_at=expires, user=signed_in)
 
         return await run_mutation(LoginPayload, body)
 

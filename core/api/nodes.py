@@ -23,22 +23,10 @@ from core.graphql.relay import MAX_PAGE, Node, from_global_id, node_from_row, to
 MAX_NODES = 100
 
 
-def node_types(info: Info) -> dict[str, type]:
-    """Node types of core and the caller's enabled plugins, by GraphQL name."""
-    ctx = info.context
-    registry = ctx.runtime.schemas
-    found: dict[str, type] = {}
-    for owner in ("core", *ctx.enabled):
-        for cls in registry.types_by_plugin.get(owner, []):
-            if getattr(cls, "node_model", None) is not None:
-                found[cls.__strawberry_definition__.name] = cls
-    return found
-
-
 async def load_nodes(info: Info, type_name: str, pks: list[int]) -> dict[int, Any]:
     """Visible objects of one type by primary key; missing and hidden ones are absent."""
     ctx = info.context
-    cls = node_types(info).get(type_name)
+    cls = ctx.runtime.schemas.node_types(ctx.enabled).get(type_name)
     if cls is None or not ctx.can(cls.node_permission):
         return {}
     custom = getattr(cls, "load_nodes", None)

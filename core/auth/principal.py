@@ -20,7 +20,7 @@ class Principal:
     roles: list[str] = field(default_factory=list)
     enforcer: Any = None
     via_api_key: bool = False
-    _answers: dict[tuple[int, str], bool] = field(default_factory=dict)
+    _answers: dict[str, bool] = field(default_factory=dict)
     _owner_ids: set[int] | None = None
     _owner_ids_loaded: bool = False
 
@@ -51,12 +51,16 @@ class Principal:
             return False
         # Casbin evaluates its matcher per call; a request asks the same few questions for
         # every row of a page, so answers are kept for the request's lifetime.
-        key = (id(self.enforcer), permission)
-        if key not in self._answers:
-            self._answers[key] = Rbac.allowed(
+        if permission not in self._answers:
+            self._answers[permission] = Rbac.allowed(
                 self.enforcer, self.tenant.id, self.user.id, permission
             )
-        return self._answers[key]
+        return self._answers[permission]
+
+    def forget_answers(self) -> None:
+        """Drop what this request learnt about permissions and team (roles just changed)."""
+        self._answers.clear()
+        self._owner_ids, self._owner_ids_loaded = None, False
 
     async def owner_ids(self) -> set[int] | None:
         """Owners whose records this caller sees; None means every record of the tenant.

@@ -94,15 +94,6 @@ class Rbac:
                 await _insert("p", rules)
             await self._bump(tenant_id)
 
-    async def revoke_permissions(self, tenant_id: int, permissions: Iterable[str]) -> None:
-        async with in_transaction():
-            for perm in permissions:
-                resource, action = _split(perm)
-                await CasbinRule.filter(
-                    ptype="p", v1=domain(tenant_id), v2=resource, v3=action
-                ).delete()
-            await self._bump(tenant_id)
-
     async def set_roles(self, tenant_id: int, user_id: int, roles: Iterable[str]) -> None:
         async with in_transaction():
             await CasbinRule.filter(ptype="g", v0=subject(user_id), v2=domain(tenant_id)).delete()

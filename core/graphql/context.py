@@ -55,6 +55,7 @@ class RequestContext:
     async def refresh_enforcer(self) -> None:
         """Reload this tenant's policy after this request changed roles or grants."""
         principal = self.require_tenant()
+        principal.forget_answers()
         principal.tenant = await Tenant.get(id=principal.tenant_id)
         principal.enforcer = await self.runtime.rbac.enforcer(
             principal.tenant.id, principal.tenant.acl_version

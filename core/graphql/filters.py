@@ -185,7 +185,5 @@ def to_q(
                 if operand is None:
                     continue
                 lookup = column.name + _LOOKUPS[op.name]
-                if op.name == "is_null" and column.id_type:
-                    lookup = column.name + "__isnull"
                 parts.append(Q(**{lookup: _value(column, op.name, operand, field.name)}))
     return Q(*parts) if parts else Q()

@@ -134,11 +134,19 @@ def _decode_cursor(cursor: str, model: type, order: OrderSpec) -> list[Any]:
         return [
             _typed(model._meta.fields_map[f], v) for (f, _), v in zip(order, values, strict=True)
         ]
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, KeyError) as exc:
+    except (
+        ValueError,
+        TypeError,
+        ArithmeticError,
+        binascii.Error,
+        UnicodeDecodeError,
+        KeyError,
+    ) as exc:
         raise bad_input("The cursor is not valid for this list and order.") from exc
 
 
 def _typed(field: Any, value: Any) -> Any:
+    """The cursor's value as the column's type; ValueError when it cannot be one."""
     if value is None:
         return None
     if isinstance(field, tfields.DatetimeField):
@@ -147,6 +155,11 @@ def _typed(field: Any, value: Any) -> Any:
         return dt.date.fromisoformat(value)
     if isinstance(field, tfields.DecimalField):
         return Decimal(value)
+    if isinstance(field, tfields.IntField | tfields.BigIntField | tfields.SmallIntField):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("not an integer")
+    elif isinstance(field, tfields.CharField | tfields.TextField) and not isinstance(value, str):
+        raise ValueError("not text")
     return value
 
 
@@ -198,7 +211,8 @@ async def paginate(
         page = page.filter(_beyond(order, _decode_cursor(before, model, order), False))
     # Walking backwards (last/before) reads the reversed order, then flips the page back.
     direction = [f"-{name}" if desc == forward else name for name, desc in order]
-    rows = list(await page.order_by(*direction).limit(size + 1)) if size else []
+    # One row beyond the page tells whether another page follows (also for first: 0).
+    rows = list(await page.order_by(*direction).limit(size + 1))
     more = len(rows) > size
     rows = rows[:size]
     if not forward:

@@ -83,6 +83,13 @@ class SchemaRegistry:
         self.mutation = self._root("Mutation", CORE_MUTATIONS, "register_mutations")
         for plugin, types in host.collect("register_graphql_types"):
             self.types_by_plugin[plugin] = list(types)
+        self.type_owner = {
+            t.__strawberry_definition__.name: owner
+            for owner, types in self.types_by_plugin.items()
+            for t in types
+            if hasattr(t, "__strawberry_definition__")
+        }
+        self._node_types: dict[frozenset[str], dict[str, type]] = {}
         self._attach_extensions()
 
     # -- assembling the shared graph ------------------------------------------------------------
@@ -163,6 +170,18 @@ class SchemaRegistry:
     def full(self) -> TenantSchema:
         return self.for_plugins(frozenset(self.host.plugins))
 
+    def node_types(self, enabled: frozenset[str]) -> dict[str, type]:
+        """Types `node(id)` can load for this plugin set, by GraphQL name (see core.api.nodes)."""
+        found = self._node_types.get(enabled)
+        if found is None:
+            found = self._node_types[enabled] = {
+                cls.__strawberry_definition__.name: cls
+                for owner in (CORE, *sorted(enabled))
+                for cls in self.types_by_plugin.get(owner, [])
+                if getattr(cls, "node_model", None) is not None
+            }
+        return found
+
     @property
     def cached_count(self) -> int:
         return len(self._cache)
@@ -205,12 +224,7 @@ class SchemaRegistry:
         full = self.full()._schema
         if validate(full, document):
             return None
-        type_owner = {
-            t.__strawberry_definition__.name: owner
-            for owner, types in self.types_by_plugin.items()
-            for t in types
-            if hasattr(t, "__strawberry_definition__")
-        }
+        type_owner = self.type_owner
         used: set[str] = set()
         type_info = TypeInfo(full)
         owner_of = self.owner_of

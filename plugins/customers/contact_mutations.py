@@ -21,6 +21,8 @@ from plugins.customers.inputs import (
     UpdateContactInput,
 )
 from plugins.customers.service import (
+    MAX_BULK,
+    PLUGIN,
     bump_version,
     given,
     owner_id_for,
@@ -28,9 +30,6 @@ from plugins.customers.service import (
     visible_customer,
 )
 from plugins.customers.types import Contact
-
-PLUGIN = "customers"
-MAX_BULK = 500
 
 
 def _text_errors(data: CreateContactInput | UpdateContactInput, creating: bool) -> list[UserError]:
@@ -56,12 +55,28 @@ async def _prepare(
     default_owner = customer.owner_id if customer else ctx.principal.user_id
     owner_id, owner_errors = await owner_id_for(ctx, data.owner_id, ["ownerId"], default_owner)
     errors += owner_errors
+    email = (v.clean(data.email) or "").lower() or None
+    if not errors and email and not data.allow_duplicate:
+        existing = await models.Contact.filter(email=email).first()
+        if existing is not None:
+            which = (
+                f"Contact '{existing.name}' ({to_global_id('Contact', existing.id)})"
+                if await ctx.may_see_owner(existing.owner_id)
+                else "A contact owned by a colleague"
+            )
+            errors.append(
+                user_error(
+                    "email",
+                    f"{which} has this email. Pass allowDuplicate: true to create it anyway.",
+                    "DUPLICATE",
+                )
+            )
     if errors or customer is None:
         return None, errors
     row = models.Contact(
         name=v.clean(data.name),
         title=v.clean(data.title),
-        email=(v.clean(data.email) or "").lower() or None,
+        email=email,
         phone=v.clean(data.phone),
         customer_id=customer.id,
         owner_id=owner_id,
@@ -73,7 +88,7 @@ async def create_contacts(
     ctx: RequestContext, items: list[CreateContactInput], bulk: bool
 ) -> list[models.Contact]:
     if bulk and not 1 <= len(items) <= MAX_BULK:
-        raise fail(None, f"Send between 1 and {MAX_BULK} contacts.", "TOO_MANY")
+        raise fail("input", f"Send between 1 and {MAX_BULK} contacts.", "TOO_MANY")
     rows, errors = [], []
     for i, item in enumerate(items):
         row, item_errors = await _prepare(ctx, item)

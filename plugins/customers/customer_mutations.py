@@ -22,7 +22,10 @@ from plugins.customers.inputs import (
     UpdateCustomerInput,
 )
 from plugins.customers.service import (
+    MAX_BULK,
+    PLUGIN,
     address_columns,
+    ancestor_ids,
     bump_version,
     check_customer_text,
     duplicate_error,
@@ -34,9 +37,6 @@ from plugins.customers.service import (
     visible_customer,
 )
 from plugins.customers.types import Customer
-
-PLUGIN = "customers"
-MAX_BULK = 500
 
 
 async def _prepare(
@@ -56,7 +56,7 @@ async def _prepare(
     if not errors and not data.allow_duplicate:
         duplicate = await find_duplicate(name, domain)
         if duplicate:
-            errors.append(duplicate_error(path, *duplicate))
+            errors.append(await duplicate_error(ctx, path, *duplicate))
         elif name and name.lower() in batch_names:
             errors.append(
                 user_error(
@@ -95,7 +95,7 @@ async def create_customers(
 ) -> list[models.Customer]:
     """All or nothing: validate every item, then write them in one transaction."""
     if bulk and not 1 <= len(items) <= MAX_BULK:
-        raise fail(None, f"Send between 1 and {MAX_BULK} customers.", "TOO_MANY")
+        raise fail("input", f"Send between 1 and {MAX_BULK} customers.", "TOO_MANY")
     prepared, errors = [], []
     names: dict[str, int] = {}
     domains: dict[str, int] = {}
@@ -234,9 +234,11 @@ async def merge_customers(ctx: RequestContext, data: MergeCustomersInput) -> mod
                 "id", flat=True
             )
             await models.Contact.filter(customer_id=source.id).update(customer_id=target.id)
+            # Children move to the target, except the target's own ancestors: that would
+            # close a loop (they lose the source as parent instead).
             await (
                 models.Customer.filter(parent_id=source.id)
-                .exclude(id=target.id)
+                .exclude(id__in=[target.id, *await ancestor_ids(target)])
                 .update(parent_id=target.id)
             )
             tags |= set(

@@ -176,6 +176,9 @@ class CreateContactInput:
     owner_id: strawberry.ID | None = strawberry.field(
         default=None, description="Defaults to the customer's owner."
     )
+    allow_duplicate: bool = strawberry.field(
+        default=False, description="Create even when a contact with the same email exists."
+    )
 
 
 @strawberry.input

@@ -87,9 +87,8 @@ class CustomerMerge(TenantModel):
     """One source customer folded into a target: what it was, who merged it, when."""
 
     id = fields.IntField(primary_key=True)
-    target: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
-        "customers.Customer", related_name=False, on_delete=fields.CASCADE
-    )
+    # Plain ids, not foreign keys: the audit trail outlives the customers it names.
+    target_id = fields.IntField(db_index=True)
     source_id = fields.IntField()
     source_name = fields.CharField(max_length=200)
     source_snapshot: dict = fields.JSONField()

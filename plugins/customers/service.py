@@ -17,6 +17,9 @@ from core.graphql.relay import from_global_id, to_global_id
 from core.models import Membership
 from plugins.customers import models
 
+PLUGIN = "customers"
+MAX_BULK = 500  # items per bulk call (API.md)
+
 # Shared mail providers say nothing about which company a person works for.
 FREE_MAIL = frozenset(
     {
@@ -154,12 +157,19 @@ async def find_duplicate(
     return None
 
 
-def duplicate_error(path: list[str], field: str, existing: models.Customer) -> UserError:
+async def duplicate_error(
+    ctx: RequestContext, path: list[str], field: str, existing: models.Customer
+) -> UserError:
+    """Names the existing record when the caller may see it; otherwise says only that a
+    colleague owns one, so the warning never discloses what record-level rules hide."""
     what = "name" if field == "name" else "web domain"
+    if await ctx.may_see_owner(existing.owner_id):
+        which = f"Customer '{existing.name}' ({to_global_id('Customer', existing.id)})"
+    else:
+        which = "A customer owned by a colleague"
     return user_error(
         [*path, field],
-        f"Customer '{existing.name}' ({to_global_id('Customer', existing.id)}) has the same "
-        f"{what}. Pass allowDuplicate: true to create it anyway.",
+        f"{which} has the same {what}. Pass allowDuplicate: true to create it anyway.",
         "DUPLICATE",
     )
 
@@ -209,13 +219,17 @@ async def parent_errors(
     parent = await visible_customer(ctx, parent_gid)
     if parent is None:
         return None, [user_error(path, "No such customer.", "NOT_FOUND")]
-    if child_id is not None:
-        seen, cursor = set(), parent
-        while cursor is not None and cursor.id not in seen:
-            if cursor.id == child_id:
-                return None, [user_error(path, "A customer cannot be its own ancestor.", "CYCLE")]
-            seen.add(cursor.id)
-            cursor = (
-                await models.Customer.get_or_none(id=cursor.parent_id) if cursor.parent_id else None
-            )
+    if child_id is not None and child_id in {parent.id, *await ancestor_ids(parent)}:
+        return None, [user_error(path, "A customer cannot be its own ancestor.", "CYCLE")]
     return parent.id, []
+
+
+async def ancestor_ids(customer: models.Customer) -> set[int]:
+    """Ids of the customer's parent, grandparent, ... (stops at a cycle left by bad data)."""
+    found: set[int] = set()
+    parent_id = customer.parent_id
+    while parent_id is not None and parent_id not in found:
+        found.add(parent_id)
+        above = await models.Customer.filter(id=parent_id).values_list("parent_id", flat=True)
+        parent_id = above[0] if above else None
+    return found

@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('tenant', fields.ForeignKeyField('core.Tenant', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('target', fields.ForeignKeyField('customers.Customer', source_field='target_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('target_id', fields.IntField(db_index=True)),
                 ('source_id', fields.IntField()),
                 ('source_name', fields.CharField(max_length=200)),
                 ('source_snapshot', fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
