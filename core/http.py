@@ -23,7 +23,6 @@ from core.auth.authenticate import authenticate
 from core.auth.tokens import InvalidToken
 from core.graphql.context import RequestContext
 from core.graphql.errors import ApiError, Code, module_disabled, unauthenticated
-from core.tenancy import tenant_scope
 
 log = logging.getLogger("tessera.graphql")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -91,13 +90,6 @@ async def _read_params(request: Request) -> dict[str, Any] | Response:
 
 
 async def graphql_endpoint(request: Request) -> Response:
-    # Each request starts with no tenant in scope and leaves none behind, whatever task or
-    # context the server runs it in.
-    with tenant_scope(None):
-        return await _handle(request)
-
-
-async def _handle(request: Request) -> Response:
     runtime = request.app.state.runtime
     accept = request.headers.get("accept", "")
     if request.method == "GET" and "text/html" in accept and "query" not in request.query_params:
