@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from core.manifest import SearchDocument
@@ -63,24 +64,34 @@ class UnitOfWork:
         payload: dict[str, Any] | None = None,
     ) -> None:
         """A record was created, updated or deleted."""
-        await self.publish(
-            f"{type_name.lower()}.{kind}", plugin, row=row, type_name=type_name, payload=payload
-        )
-        searchable = self.runtime.searchables.get(type_name)
-        if searchable is None:
+        await self.record_many(plugin, kind, [row], type_name, payload)
+
+    async def record_many(
+        self,
+        plugin: str,
+        kind: str,
+        rows: list[Any],
+        type_name: str,
+        payload: dict[str, Any] | None = None,
+    ) -> None:
+        """Records of one type changed the same way: one outbox write, one index write."""
+        name = f"{type_name.lower()}.{kind}"
+        await self._emit([self._event(name, plugin, row, type_name, payload) for row in rows])
+        if type_name not in self.runtime.searchables or not rows:
             return
         search = self.runtime.search
         if kind == DELETED:
+            pks = [row.pk for row in rows]
             if search.transactional:
-                await search.remove(self.tenant_id, type_name, [row.pk])
+                await search.remove(self.tenant_id, type_name, pks)
             else:
-                self._remove_later.append((type_name, row.pk))
+                self._remove_later.extend((type_name, pk) for pk in pks)
             return
-        doc = self.runtime.search_document(type_name, row)
+        docs = [self.runtime.search_document(type_name, row) for row in rows]
         if search.transactional:
-            await search.upsert([doc])
+            await search.upsert(docs)
         else:
-            self._index_later.append(doc)
+            self._index_later.extend(docs)
 
     async def publish(
         self,
@@ -90,7 +101,20 @@ class UnitOfWork:
         type_name: str | None = None,
         payload: dict[str, Any] | None = None,
     ) -> DomainEvent:
-        event = DomainEvent(
+        """A named domain event (`lead.converted`), optionally about one record."""
+        event = self._event(name, plugin, row, type_name, payload)
+        await self._emit([event])
+        return event
+
+    def _event(
+        self,
+        name: str,
+        plugin: str,
+        row: Any,
+        type_name: str | None,
+        payload: dict[str, Any] | None,
+    ) -> DomainEvent:
+        return DomainEvent(
             name=name,
             plugin=plugin,
             tenant_id=self.tenant_id,
@@ -99,17 +123,36 @@ class UnitOfWork:
             record_id=row.pk if row is not None else None,
             payload=payload or {},
         )
-        await OutboxEvent.create(
-            tenant_id=self.tenant_id,
-            name=name,
-            plugin=plugin,
-            record_type=type_name,
-            record_id=event.record_id,
-            actor_id=self.actor_id,
-            payload=event.payload,
+
+    async def _emit(self, events: list[DomainEvent]) -> None:
+        await OutboxEvent.bulk_create(
+            [
+                OutboxEvent(
+                    tenant_id=e.tenant_id,
+                    name=e.name,
+                    plugin=e.plugin,
+                    record_type=e.record_type,
+                    record_id=e.record_id,
+                    actor_id=e.actor_id,
+                    payload=e.payload,
+                )
+                for e in events
+            ]
         )
-        self.events.append(event)
-        return event
+        self.events.extend(events)
+
+    async def lock(self, name: str) -> None:
+        """Serialise this transaction with every other one taking the same named lock in the
+        tenant, until commit: for check-then-write rules such as duplicate detection.
+
+        PostgreSQL takes a transaction-scoped advisory lock; SQLite already runs one write
+        transaction at a time.
+        """
+        db = connections.get("default")
+        if db.capabilities.dialect == "postgres":
+            await db.execute_query(
+                "SELECT pg_advisory_xact_lock(hashtext($1))", [f"{self.tenant_id}:{name}"]
+            )
 
     async def after_commit(self) -> None:
         search = self.runtime.search

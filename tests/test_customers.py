@@ -803,3 +803,48 @@ async def test_merge_history_outlives_the_target(api: Api, world: World) -> None
     assert deleted["deleteCustomer"]["userErrors"] == []
     with tenant_scope(world.tenant.id):
         assert await CustomerMerge.filter(source_name="Folded").count() == 1
+
+
+async def test_concurrent_creates_of_one_customer_let_exactly_one_through(
+    api: Api, world: World
+) -> None:
+    token = world.token("sales")
+    payloads = await asyncio.gather(
+        *(api.data(CREATE_CUSTOMER, {"i": {"name": "Racing Robotics"}}, token) for _ in range(4))
+    )
+    outcomes = sorted(
+        "created"
+        if p["createCustomer"]["customer"]
+        else p["createCustomer"]["userErrors"][0]["code"]
+        for p in payloads
+    )
+    assert outcomes == ["DUPLICATE", "DUPLICATE", "DUPLICATE", "created"]
+
+
+async def test_names_compare_case_insensitively_beyond_ascii(api: Api, world: World) -> None:
+    token = world.token("sales")
+    await create_customer(api, token, name="Ωmega Straße")
+    payload = (await api.data(CREATE_CUSTOMER, {"i": {"name": "ωMEGA STRASSE"}}, token))[
+        "createCustomer"
+    ]
+    assert [e["code"] for e in payload["userErrors"]] == ["DUPLICATE"]
+
+
+async def test_bulk_create_checks_duplicates_in_bulk(api: Api, world: World) -> None:
+    from tests.support import count_queries
+
+    token = world.token("sales")
+
+    async def statements(n: int, prefix: str) -> int:
+        items = [
+            {"name": f"{prefix} {i:03d}", "website": f"https://{prefix}{i}.example"}
+            for i in range(n)
+        ]
+        with count_queries() as sql:
+            payload = (await api.data(CREATE_CUSTOMERS, {"i": items}, token))["createCustomers"]
+        assert payload["userErrors"] == []
+        return len(sql)
+
+    small, large = await statements(5, "small"), await statements(50, "large")
+    # Each extra customer costs its INSERT only: lookups, tags, events and index are batched.
+    assert large - small == 45

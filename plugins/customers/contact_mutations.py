@@ -48,6 +48,7 @@ def _text_errors(data: CreateContactInput | UpdateContactInput, creating: bool) 
 async def _prepare(
     ctx: RequestContext, data: CreateContactInput
 ) -> tuple[models.Contact | None, list[UserError]]:
+    """The row to insert and what is wrong with the input (duplicates aside)."""
     errors = _text_errors(data, creating=True)
     customer = await visible_customer(ctx, data.customer_id)
     if customer is None:
@@ -55,28 +56,12 @@ async def _prepare(
     default_owner = customer.owner_id if customer else ctx.principal.user_id
     owner_id, owner_errors = await owner_id_for(ctx, data.owner_id, ["ownerId"], default_owner)
     errors += owner_errors
-    email = (v.clean(data.email) or "").lower() or None
-    if not errors and email and not data.allow_duplicate:
-        existing = await models.Contact.filter(email=email).first()
-        if existing is not None:
-            which = (
-                f"Contact '{existing.name}' ({to_global_id('Contact', existing.id)})"
-                if await ctx.may_see_owner(existing.owner_id)
-                else "A contact owned by a colleague"
-            )
-            errors.append(
-                user_error(
-                    "email",
-                    f"{which} has this email. Pass allowDuplicate: true to create it anyway.",
-                    "DUPLICATE",
-                )
-            )
     if errors or customer is None:
         return None, errors
     row = models.Contact(
         name=v.clean(data.name),
         title=v.clean(data.title),
-        email=email,
+        email=(v.clean(data.email) or "").lower() or None,
         phone=v.clean(data.phone),
         customer_id=customer.id,
         owner_id=owner_id,
@@ -84,22 +69,64 @@ async def _prepare(
     return row, errors
 
 
+async def _duplicate_errors(
+    ctx: RequestContext, items: list[CreateContactInput], rows: list[models.Contact | None]
+) -> list[list[UserError]]:
+    """Per item: DUPLICATE when the tenant or an earlier item already has the email."""
+    checked = [
+        (i, row)
+        for i, (item, row) in enumerate(zip(items, rows, strict=True))
+        if row is not None and row.email and not item.allow_duplicate
+    ]
+    existing: dict[str, models.Contact] = {}
+    emails = [row.email for _, row in checked]
+    if emails:
+        for contact in await models.Contact.filter(email__in=emails).order_by("id"):
+            existing.setdefault(contact.email, contact)
+    errors: list[list[UserError]] = [[] for _ in items]
+    earlier: dict[str, int] = {}
+    for i, row in checked:
+        match = existing.get(row.email)
+        if match is not None:
+            which = (
+                f"Contact '{match.name}' ({to_global_id('Contact', match.id)})"
+                if await ctx.may_see_owner(match.owner_id)
+                else "A contact owned by a colleague"
+            )
+            errors[i].append(
+                user_error(
+                    "email",
+                    f"{which} has this email. Pass allowDuplicate: true to create it anyway.",
+                    "DUPLICATE",
+                )
+            )
+        elif row.email in earlier:
+            errors[i].append(
+                user_error("email", f"Item {earlier[row.email]} has the same email.", "DUPLICATE")
+            )
+        earlier.setdefault(row.email, i)
+    return errors
+
+
 async def create_contacts(
     ctx: RequestContext, items: list[CreateContactInput], bulk: bool
 ) -> list[models.Contact]:
+    """All or nothing; emails are checked for duplicates under a tenant-wide lock."""
     if bulk and not 1 <= len(items) <= MAX_BULK:
         raise fail("input", f"Send between 1 and {MAX_BULK} contacts.", "TOO_MANY")
-    rows, errors = [], []
-    for i, item in enumerate(items):
-        row, item_errors = await _prepare(ctx, item)
-        errors += prefixed(i, item_errors) if bulk else item_errors
-        rows.append(row)
-    if errors:
-        raise UserInputError(errors)
     async with ctx.write() as work:
+        await work.lock("contacts.duplicates")
+        prepared = [await _prepare(ctx, item) for item in items]
+        rows = [row for row, _ in prepared]
+        duplicates = await _duplicate_errors(ctx, items, rows)
+        errors: list[UserError] = []
+        for i, ((_, item_errors), dup) in enumerate(zip(prepared, duplicates, strict=True)):
+            errors += prefixed(i, item_errors + dup) if bulk else item_errors + dup
+        if errors:
+            raise UserInputError(errors)
         for row in rows:
             await row.save()
-            await work.record(PLUGIN, CREATED, row, "Contact")
+        await work.record_many(PLUGIN, CREATED, rows, "Contact")
     return rows
 
 

@@ -24,13 +24,15 @@ from plugins.customers.inputs import (
 from plugins.customers.service import (
     MAX_BULK,
     PLUGIN,
+    ExistingCustomers,
+    add_tags,
     address_columns,
     ancestor_ids,
     bump_version,
     check_customer_text,
     duplicate_error,
-    find_duplicate,
     given,
+    name_key,
     owner_id_for,
     parent_errors,
     set_tags,
@@ -40,47 +42,24 @@ from plugins.customers.types import Customer
 
 
 async def _prepare(
-    ctx: RequestContext,
-    data: CreateCustomerInput,
-    path: list[str],
-    batch_names: dict[str, int],
-    batch_domains: dict[str, int],
+    ctx: RequestContext, data: CreateCustomerInput, path: list[str]
 ) -> tuple[models.Customer | None, list[str], list[UserError]]:
+    """The row to insert, its tags, and what is wrong with the input (duplicates aside)."""
     errors = check_customer_text(data, path, creating=True)
     owner_id, owner_errors = await owner_id_for(
         ctx, data.owner_id, [*path, "ownerId"], ctx.principal.user_id
     )
     parent_id, parent_errs = await parent_errors(ctx, data.parent_id, [*path, "parentId"])
     errors += owner_errors + parent_errs
-    name, domain = v.clean(data.name), v.website_domain(data.website)
-    if not errors and not data.allow_duplicate:
-        duplicate = await find_duplicate(name, domain)
-        if duplicate:
-            errors.append(await duplicate_error(ctx, path, *duplicate))
-        elif name and name.lower() in batch_names:
-            errors.append(
-                user_error(
-                    [*path, "name"],
-                    f"Item {batch_names[name.lower()]} has the same name.",
-                    "DUPLICATE",
-                )
-            )
-        elif domain and domain in batch_domains:
-            errors.append(
-                user_error(
-                    [*path, "website"],
-                    f"Item {batch_domains[domain]} has the same web domain.",
-                    "DUPLICATE",
-                )
-            )
     if errors:
         return None, [], errors
     row = models.Customer(
-        name=name,
+        name=v.clean(data.name),
+        name_key=name_key(data.name),
         industry=v.clean(data.industry),
         size=data.size.value if data.size else None,
         website=v.clean(data.website),
-        domain=domain,
+        domain=v.website_domain(data.website),
         phone=v.clean(data.phone),
         owner_id=owner_id,
         parent_id=parent_id,
@@ -90,32 +69,68 @@ async def _prepare(
     return row, v.normalized_tags(data.tags), errors
 
 
+async def _duplicate_errors(
+    ctx: RequestContext, items: list[CreateCustomerInput], rows: list[models.Customer | None]
+) -> list[list[UserError]]:
+    """Per item: a DUPLICATE error when the tenant or an earlier item of the batch has the
+    same name or web domain, unless the item allows duplicates."""
+    checked = [
+        (i, row)
+        for i, (item, row) in enumerate(zip(items, rows, strict=True))
+        if row is not None and not item.allow_duplicate
+    ]
+    existing = await ExistingCustomers.matching(
+        {r.name_key for _, r in checked if r.name_key}, {r.domain for _, r in checked if r.domain}
+    )
+    errors: list[list[UserError]] = [[] for _ in items]
+    earlier_names: dict[str, int] = {}
+    earlier_domains: dict[str, int] = {}
+    for i, row in checked:
+        match = existing.match(row.name_key, row.domain)
+        if match:
+            errors[i].append(await duplicate_error(ctx, [], *match))
+        elif row.name_key in earlier_names:
+            errors[i].append(
+                user_error(
+                    "name", f"Item {earlier_names[row.name_key]} has the same name.", "DUPLICATE"
+                )
+            )
+        elif row.domain and row.domain in earlier_domains:
+            errors[i].append(
+                user_error(
+                    "website",
+                    f"Item {earlier_domains[row.domain]} has the same web domain.",
+                    "DUPLICATE",
+                )
+            )
+        earlier_names.setdefault(row.name_key, i)
+        if row.domain:
+            earlier_domains.setdefault(row.domain, i)
+    return errors
+
+
 async def create_customers(
     ctx: RequestContext, items: list[CreateCustomerInput], bulk: bool
 ) -> list[models.Customer]:
-    """All or nothing: validate every item, then write them in one transaction."""
+    """All or nothing. Duplicates are checked under a tenant-wide lock inside the write
+    transaction, so two concurrent creates of the same customer cannot both pass."""
     if bulk and not 1 <= len(items) <= MAX_BULK:
         raise fail("input", f"Send between 1 and {MAX_BULK} customers.", "TOO_MANY")
-    prepared, errors = [], []
-    names: dict[str, int] = {}
-    domains: dict[str, int] = {}
-    for i, item in enumerate(items):
-        row, tags, item_errors = await _prepare(ctx, item, [], names, domains)
-        errors += prefixed(i, item_errors) if bulk else item_errors
-        name, domain = v.clean(item.name), v.website_domain(item.website)
-        if name:
-            names.setdefault(name.lower(), i)
-        if domain:
-            domains.setdefault(domain, i)
-        prepared.append((row, tags))
-    if errors:
-        raise UserInputError(errors)
     async with ctx.write() as work:
-        for row, tags in prepared:
+        await work.lock("customers.duplicates")
+        prepared = [await _prepare(ctx, item, []) for item in items]
+        rows = [row for row, _, _ in prepared]
+        duplicates = await _duplicate_errors(ctx, items, rows)
+        errors: list[UserError] = []
+        for i, ((_, _, item_errors), dup) in enumerate(zip(prepared, duplicates, strict=True)):
+            errors += prefixed(i, item_errors + dup) if bulk else item_errors + dup
+        if errors:
+            raise UserInputError(errors)
+        for row in rows:
             await row.save()
-            await set_tags(row.id, tags)
-            await work.record(PLUGIN, CREATED, row, "Customer")
-    return [row for row, _ in prepared]
+        await add_tags([(row.id, tags) for row, tags, _ in prepared])
+        await work.record_many(PLUGIN, CREATED, rows, "Customer")
+    return rows
 
 
 async def update_customer(ctx: RequestContext, data: UpdateCustomerInput) -> models.Customer:
@@ -140,6 +155,7 @@ async def update_customer(ctx: RequestContext, data: UpdateCustomerInput) -> mod
             errors += parent_errs
         if given(data.name) and data.name is not None:
             changes["name"] = v.clean(data.name)
+            changes["name_key"] = name_key(data.name)
         for name in ("industry", "phone"):
             if given(getattr(data, name)):
                 changes[name] = v.clean(getattr(data, name))

@@ -10,6 +10,8 @@ from core.tenancy import TenantModel
 class Customer(TenantModel):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=200)
+    # The name as duplicates compare it (case-folded), kept so the check uses an index.
+    name_key = fields.CharField(max_length=200)
     industry = fields.CharField(max_length=100, null=True)
     size = fields.CharField(max_length=20, null=True)
     website = fields.CharField(max_length=255, null=True)
@@ -41,6 +43,7 @@ class Customer(TenantModel):
             ("tenant_id", "updated_at", "id"),
             ("tenant_id", "owner_id"),
             ("tenant_id", "domain"),
+            ("tenant_id", "name_key"),
         )
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import strawberry
 from tortoise.expressions import Q
-from tortoise.functions import Lower
 
 from core import validation as v
 from core.graphql.context import RequestContext
@@ -124,37 +123,55 @@ def _camel(name: str) -> str:
     return head + "".join(p.title() for p in rest)
 
 
-async def find_duplicate(
-    name: str | None, domain: str | None, exclude: set[int] | None = None
-) -> tuple[str, models.Customer] | None:
-    """An existing customer of the tenant (whoever owns it) with the same name or domain."""
-    exclude = exclude or set()
-    if name:
-        match = (
-            await models.Customer.annotate(lname=Lower("name"))
-            .filter(lname=name.lower())
-            .exclude(id__in=list(exclude) or [0])
-            .first()
-        )
-        if match:
-            return "name", match
-    if domain:
-        match = (
-            await models.Customer.filter(domain=domain).exclude(id__in=list(exclude) or [0]).first()
-        )
-        if match:
-            return "website", match
-        # A mailbox at a shared mail provider says nothing about the company of the website.
-        contact = (
-            None
-            if domain in FREE_MAIL
-            else await models.Contact.filter(Q(email__iendswith=f"@{domain}"))
-            .exclude(customer_id__in=list(exclude) or [0])
-            .first()
-        )
-        if contact:
-            return "website", await models.Customer.get(id=contact.customer_id)
-    return None
+def name_key(name: str | None) -> str | None:
+    """How names compare for duplicates: trimmed, case-folded (Unicode-aware, unlike SQL lower)."""
+    cleaned = v.clean(name)
+    return cleaned.casefold() if cleaned else None
+
+
+class ExistingCustomers:
+    """The tenant's customers (whoever owns them) that share a name or web domain with a
+    batch of new ones: three queries for the whole batch."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, models.Customer] = {}
+        self.by_domain: dict[str, models.Customer] = {}
+
+    @classmethod
+    async def matching(cls, names: set[str], domains: set[str]) -> ExistingCustomers:
+        found = cls()
+        if names:
+            for row in await models.Customer.filter(name_key__in=list(names)).order_by("id"):
+                found.by_name.setdefault(row.name_key, row)
+        if domains:
+            for row in await models.Customer.filter(domain__in=list(domains)).order_by("id"):
+                found.by_domain.setdefault(row.domain, row)
+            # A mailbox at a shared mail provider says nothing about the company's website.
+            company = [d for d in domains if d not in FREE_MAIL and d not in found.by_domain]
+            if company:
+                contacts = (
+                    await models.Contact.filter(
+                        Q(*(Q(email__iendswith=f"@{d}") for d in company), join_type="OR")
+                    )
+                    .order_by("id")
+                    .values_list("email", "customer_id")
+                )
+                owners: dict[str, int] = {}
+                for email, customer_id in contacts:
+                    owners.setdefault(email.rsplit("@", 1)[1].lower(), customer_id)
+                customers = {
+                    c.id: c for c in await models.Customer.filter(id__in=list(owners.values()))
+                }
+                for domain, customer_id in owners.items():
+                    found.by_domain.setdefault(domain, customers[customer_id])
+        return found
+
+    def match(self, key: str | None, domain: str | None) -> tuple[str, models.Customer] | None:
+        if key and key in self.by_name:
+            return "name", self.by_name[key]
+        if domain and domain in self.by_domain:
+            return "website", self.by_domain[domain]
+        return None
 
 
 async def duplicate_error(
@@ -183,10 +200,17 @@ def address_columns(address: Any) -> dict[str, str | None]:
 
 async def set_tags(customer_id: int, tags: list[str]) -> None:
     await models.CustomerTag.filter(customer_id=customer_id).delete()
-    if tags:
-        await models.CustomerTag.bulk_create(
-            [models.CustomerTag(customer_id=customer_id, tag=t) for t in tags]
-        )
+    await add_tags([(customer_id, tags)])
+
+
+async def add_tags(tags_by_customer: list[tuple[int, list[str]]]) -> None:
+    rows = [
+        models.CustomerTag(customer_id=customer_id, tag=tag)
+        for customer_id, tags in tags_by_customer
+        for tag in tags
+    ]
+    if rows:
+        await models.CustomerTag.bulk_create(rows)
 
 
 async def bump_version(

@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
                 ('tenant', fields.ForeignKeyField('core.Tenant', source_field='tenant_id', db_index=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('name', fields.CharField(max_length=200)),
+                ('name_key', fields.CharField(max_length=200)),
                 ('industry', fields.CharField(null=True, max_length=100)),
                 ('size', fields.CharField(null=True, max_length=20)),
                 ('website', fields.CharField(null=True, max_length=255)),
@@ -35,7 +36,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'customers_customer', 'app': 'customers', 'indexes': [Index(fields=['tenant_id', 'name', 'id']), Index(fields=['tenant_id', 'created_at', 'id']), Index(fields=['tenant_id', 'updated_at', 'id']), Index(fields=['tenant_id', 'owner_id']), Index(fields=['tenant_id', 'domain'])], 'pk_attr': 'id'},
+            options={'table': 'customers_customer', 'app': 'customers', 'indexes': [Index(fields=['tenant_id', 'name', 'id']), Index(fields=['tenant_id', 'created_at', 'id']), Index(fields=['tenant_id', 'updated_at', 'id']), Index(fields=['tenant_id', 'owner_id']), Index(fields=['tenant_id', 'domain']), Index(fields=['tenant_id', 'name_key'])], 'pk_attr': 'id'},
             bases=['TenantModel'],
         ),
         ops.CreateModel(
