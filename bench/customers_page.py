@@ -57,8 +57,7 @@ async def _seed(runtime: Runtime, customers: int, contacts_per: int) -> str:
         industries = ["Manufacturing", "Retail", "Software", "Logistics", "Finance"]
         batch = [
             Customer(
-                name=(name := f"Customer {i:06d} {rng.choice(['Ltd', 'GmbH', '有限公司'])}"),
-                name_key=name.casefold(),
+                name=f"Customer {i:06d} {rng.choice(['Ltd', 'GmbH', '有限公司'])}",
                 industry=rng.choice(industries),
                 website=f"https://c{i}.example.com",
                 domain=f"c{i}.example.com",

@@ -21,6 +21,7 @@ from plugins.customers.inputs import (
     MergeCustomersInput,
     UpdateCustomerInput,
 )
+from plugins.customers.models import name_key
 from plugins.customers.service import (
     MAX_BULK,
     PLUGIN,
@@ -32,7 +33,6 @@ from plugins.customers.service import (
     check_customer_text,
     duplicate_error,
     given,
-    name_key,
     owner_id_for,
     parent_errors,
     set_tags,
@@ -55,7 +55,6 @@ async def _prepare(
         return None, [], errors
     row = models.Customer(
         name=v.clean(data.name),
-        name_key=name_key(data.name),
         industry=v.clean(data.industry),
         size=data.size.value if data.size else None,
         website=v.clean(data.website),
@@ -75,25 +74,23 @@ async def _duplicate_errors(
     """Per item: a DUPLICATE error when the tenant or an earlier item of the batch has the
     same name or web domain, unless the item allows duplicates."""
     checked = [
-        (i, row)
+        (i, row, name_key(row.name))
         for i, (item, row) in enumerate(zip(items, rows, strict=True))
         if row is not None and not item.allow_duplicate
     ]
     existing = await ExistingCustomers.matching(
-        {r.name_key for _, r in checked if r.name_key}, {r.domain for _, r in checked if r.domain}
+        {key for _, _, key in checked}, {r.domain for _, r, _ in checked if r.domain}
     )
     errors: list[list[UserError]] = [[] for _ in items]
     earlier_names: dict[str, int] = {}
     earlier_domains: dict[str, int] = {}
-    for i, row in checked:
-        match = existing.match(row.name_key, row.domain)
+    for i, row, key in checked:
+        match = existing.match(key, row.domain)
         if match:
             errors[i].append(await duplicate_error(ctx, [], *match))
-        elif row.name_key in earlier_names:
+        elif key in earlier_names:
             errors[i].append(
-                user_error(
-                    "name", f"Item {earlier_names[row.name_key]} has the same name.", "DUPLICATE"
-                )
+                user_error("name", f"Item {earlier_names[key]} has the same name.", "DUPLICATE")
             )
         elif row.domain and row.domain in earlier_domains:
             errors[i].append(
@@ -103,7 +100,7 @@ async def _duplicate_errors(
                     "DUPLICATE",
                 )
             )
-        earlier_names.setdefault(row.name_key, i)
+        earlier_names.setdefault(key, i)
         if row.domain:
             earlier_domains.setdefault(row.domain, i)
     return errors

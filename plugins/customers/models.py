@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from tortoise import fields
 
 from core.tenancy import TenantModel
 
 
+def name_key(name: str | None) -> str:
+    """How names compare for duplicates: trimmed, case-folded (Unicode-aware, unlike SQL lower)."""
+    return (name or "").strip().casefold()
+
+
 class Customer(TenantModel):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(max_length=200)
-    # The name as duplicates compare it (case-folded), kept so the check uses an index.
+    # The name as duplicates compare it (see name_key), kept so the check uses an index;
+    # save() and bulk_create() derive it, queryset updates must set it.
     name_key = fields.CharField(max_length=200)
     industry = fields.CharField(max_length=100, null=True)
     size = fields.CharField(max_length=20, null=True)
@@ -33,6 +42,20 @@ class Customer(TenantModel):
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+
+    def _derive(self) -> None:
+        self.name_key = name_key(self.name)
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        self._derive()
+        await super().save(*args, **kwargs)
+
+    @classmethod
+    def bulk_create(cls, objects: Iterable[Customer], *args: Any, **kwargs: Any) -> Any:
+        objects = list(objects)
+        for obj in objects:
+            obj._derive()
+        return super().bulk_create(objects, *args, **kwargs)
 
     class Meta:
         table = "customers_customer"

@@ -123,12 +123,6 @@ def _camel(name: str) -> str:
     return head + "".join(p.title() for p in rest)
 
 
-def name_key(name: str | None) -> str | None:
-    """How names compare for duplicates: trimmed, case-folded (Unicode-aware, unlike SQL lower)."""
-    cleaned = v.clean(name)
-    return cleaned.casefold() if cleaned else None
-
-
 class ExistingCustomers:
     """The tenant's customers (whoever owns them) that share a name or web domain with a
     batch of new ones: three queries for the whole batch."""
