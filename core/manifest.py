@@ -76,14 +76,13 @@ class SearchDocument:
 class Searchable:
     """A model whose records are searchable, and how to turn one into a document.
 
-    `to_document(record)` returns title and body text; core adds type, ids and owner.
-    `node(record)` builds the GraphQL object returned as `SearchHit.node`.
+    `to_text(record)` returns title and body text; core adds type, ids and owner. Hits come
+    back as `SearchHit.node` through the node type named `type_name` (see core.api.nodes).
     """
 
     type_name: str
     model: type
     to_text: Callable[[Any], tuple[str, str]]
-    node: Callable[[Any], Any]
     read_permission: str
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import logging
 from typing import Any
 
 from core.auth.rbac import Rbac
@@ -15,8 +14,6 @@ from core.plugins import PluginHost, PluginLoadError
 from core.search import make_backend
 from core.search.base import SearchBackend
 from core.settings import Settings
-
-log = logging.getLogger("tessera")
 
 
 class Runtime:

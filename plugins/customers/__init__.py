@@ -83,9 +83,8 @@ def _contact_text(row: Any) -> tuple[str, str]:
 @hookimpl
 def register_search_documents() -> list[Searchable]:
     from plugins.customers import models
-    from plugins.customers.types import Contact, Customer
 
     return [
-        Searchable("Customer", models.Customer, _customer_text, Customer.from_row, "customer.read"),
-        Searchable("Contact", models.Contact, _contact_text, Contact.from_row, "contact.read"),
+        Searchable("Customer", models.Customer, _customer_text, "customer.read"),
+        Searchable("Contact", models.Contact, _contact_text, "contact.read"),
     ]
