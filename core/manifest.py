@@ -28,7 +28,9 @@ class PluginManifest:
     """Static facts about a plugin, read before any of its hooks run.
 
     `requires` maps another plugin's name to a PEP 440 version range ("" for any version);
-    `core` is the range of core versions the plugin works with.
+    `integrates` names plugins this one works with when a tenant enables them too (it may
+    extend their types and implement their hooks) but does not need; `core` is the range of
+    core versions the plugin works with.
     """
 
     name: str
@@ -36,6 +38,7 @@ class PluginManifest:
     title: str
     description: str
     requires: Mapping[str, str] = field(default_factory=dict)
+    integrates: Mapping[str, str] = field(default_factory=dict)
     core: str = ">=1.0,<2"
     permissions: tuple[Permission, ...] = ()
 

@@ -117,6 +117,10 @@ class PluginHost:
                 f"plugin '{name}' is registered twice ({self.plugins[name].module.__name__} and "
                 f"{module.__name__}); block one with TESSERA_BLOCK_PLUGINS"
             )
+        specs = getattr(module, "HOOKSPECS", None)
+        if specs is not None:
+            # A plugin may define hooks of its own for others to implement.
+            self.pm.add_hookspecs(specs)
         try:
             self.pm.register(module, name=name)
         except pluggy.PluginValidationError as exc:
@@ -137,17 +141,23 @@ class PluginHost:
                         f"plugin '{plugin.name}' requires plugin '{dep}', which is not installed "
                         "or is blocked"
                     )
-                have = Version(self.plugins[dep].manifest.version)
-                if rng and have not in _specifier(plugin.name, rng, f"range for '{dep}'"):
-                    raise PluginLoadError(
-                        f"plugin '{plugin.name}' requires '{dep}' {rng}, installed is {have}"
-                    )
+                self._check_version(plugin.name, "requires", dep, rng)
+            for dep, rng in plugin.manifest.integrates.items():
+                if dep in self.plugins:
+                    self._check_version(plugin.name, "integrates with", dep, rng)
         try:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
             name = self.pm.get_name(exc.plugin) if exc.plugin else "?"
             raise PluginLoadError(f"plugin '{name}': {exc}") from exc
         self.order = self._dependency_order()
+
+    def _check_version(self, plugin: str, relation: str, dep: str, rng: str) -> None:
+        have = Version(self.plugins[dep].manifest.version)
+        if rng and have not in _specifier(plugin, rng, f"range for '{dep}'"):
+            raise PluginLoadError(
+                f"plugin '{plugin}' {relation} '{dep}' {rng}, installed is {have}"
+            )
 
     def _dependency_order(self) -> list[str]:
         """Plugins sorted so that each comes after what it requires; a cycle is an error."""
@@ -161,7 +171,7 @@ class PluginHost:
                 cycle = " -> ".join([*path[path.index(name) :], name])
                 raise PluginLoadError(f"plugin '{name}' is in a dependency cycle: {cycle}")
             state[name] = "visiting"
-            for dep in sorted(self.plugins[name].manifest.requires):
+            for dep in sorted(self.after(name)):
                 visit(dep, [*path, name])
             state[name] = "done"
             order.append(name)
@@ -171,6 +181,11 @@ class PluginHost:
         return order
 
     # -- dependencies between enabled plugins -------------------------------------------------
+
+    def after(self, name: str) -> set[str]:
+        """Installed plugins that must load before `name`: required and integrated ones."""
+        manifest = self.plugins[name].manifest
+        return {p for p in (*manifest.requires, *manifest.integrates) if p in self.plugins}
 
     def requirements_of(self, name: str) -> set[str]:
         return set(self.plugins[name].manifest.requires)

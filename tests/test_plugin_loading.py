@@ -12,7 +12,7 @@ import pytest
 import strawberry
 
 from core.graphql.permissions import requires
-from core.graphql.schema_registry import SchemaRegistry
+from core.graphql.schema_registry import SchemaRegistry, owned_by
 from core.hookspecs import hookimpl
 from core.manifest import PluginManifest
 from core.plugins import PluginHost, PluginLoadError
@@ -24,6 +24,7 @@ def plugin(
     version: str = "1.0.0",
     requires_: dict[str, str] | None = None,
     core: str = ">=1.0,<2",
+    integrates: dict[str, str] | None = None,
     **hooks: Callable[..., Any],
 ) -> types.ModuleType:
     module = types.ModuleType(f"testplugin_{name}_{uuid.uuid4().hex[:6]}")
@@ -33,6 +34,7 @@ def plugin(
         title=name.title(),
         description="test",
         requires=requires_ or {},
+        integrates=integrates or {},
         core=core,
     )
     for hook, fn in hooks.items():
@@ -179,3 +181,60 @@ def test_trace_reports_every_hook_call(caplog: pytest.LogCaptureFixture) -> None
     with caplog.at_level("INFO", logger="tessera.hooks"):
         list(host.collect("register_queries"))
     assert "hook register_queries -> traced" in caplog.text
+
+
+def test_optional_integration_loads_without_its_partner_but_checks_its_version() -> None:
+    assert "partner" not in load(plugin("leadsish", integrates={"partner": ">=2"})).plugins
+    with pytest.raises(
+        PluginLoadError, match="'leadsish' integrates with 'partner' >=2, installed is 1.0.0"
+    ):
+        load(plugin("partner"), plugin("leadsish", integrates={"partner": ">=2"}))
+
+
+@strawberry.input
+class ConvertThing:
+    name: str
+    with_extra: bool = strawberry.field(default=False, metadata=owned_by("beta"))
+
+
+def convert(input: ConvertThing) -> bool:
+    return input.with_extra
+
+
+def test_fields_owned_by_an_optional_plugin_show_only_with_it() -> None:
+    alpha = plugin("alpha", integrates={"beta": ""})
+    mutations = strawberry.type(
+        type(
+            "AlphaMutations",
+            (),
+            {
+                "convert_thing": strawberry.field(
+                    resolver=convert, permission_classes=requires("x.write")
+                ),
+            },
+        )
+    )
+    ConvertThing.__module__ = mutations.__module__ = alpha.__name__
+    alpha.register_mutations = hookimpl(lambda: [mutations])
+    host = load(alpha, plugin("beta"))
+    registry = SchemaRegistry(host, host.settings)
+    assert "withExtra" not in registry.for_plugins(frozenset({"alpha"})).as_str()
+    assert "withExtra" in registry.for_plugins(frozenset({"alpha", "beta"})).as_str()
+
+
+def test_a_plugin_can_define_hooks_for_others() -> None:
+    specs = types.SimpleNamespace()
+    from core.hookspecs import hookspec
+
+    def score_lead(lead: str) -> int:
+        """Points for a lead."""
+
+    specs.score_lead = hookspec(score_lead)
+    owner = plugin("scorer")
+    owner.HOOKSPECS = specs
+    host = load(owner, plugin("referrals", score_lead=lambda lead: len(lead)))
+    assert list(host.collect("score_lead", lead="abc")) == [("referrals", 3)]
+    # Implementing the hook of a plugin that is not installed needs optionalhook=True.
+    lone = plugin("lonely")
+    lone.score_lead = hookimpl(optionalhook=True)(lambda lead: 1)
+    assert "lonely" in load(lone).plugins

@@ -27,6 +27,15 @@ from core.plugins import PluginHost, PluginLoadError
 from core.settings import Settings
 
 CORE = "core"
+OWNER_KEY = "tessera.plugin"
+
+
+def owned_by(plugin: str) -> dict[str, str]:
+    """Field metadata that shows a field only to tenants that enabled `plugin` as well:
+    `strawberry.field(metadata=owned_by("opportunities"))` on a type or input of your own."""
+    return {OWNER_KEY: plugin}
+
+
 # Extension fields live on the target class itself, which is shared by every registry of the
 # process; remembering who attached what keeps attaching idempotent. Owners are also kept
 # per registry (field_owner), so a field is visible only where its plugin is enabled.
@@ -68,7 +77,8 @@ class TenantSchema(strawberry.Schema):
         return [
             f
             for f in type_definition.fields
-            if self.registry.owner_of(type_definition.name, _names.from_field(f)) in visible
+            if (f.metadata or {}).get(OWNER_KEY, CORE) in visible
+            and self.registry.owner_of(type_definition.name, _names.from_field(f)) in visible
         ]
 
 
@@ -131,10 +141,11 @@ class SchemaRegistry:
                     f"plugin '{plugin}' extends type '{ext.target}', which no plugin registers"
                 )
             owner = _owner_of_class(target, self.host)
-            if owner != CORE and owner not in self.host.plugins[plugin].manifest.requires:
+            manifest = self.host.plugins[plugin].manifest
+            if owner != CORE and owner not in {*manifest.requires, *manifest.integrates}:
                 raise PluginLoadError(
                     f"plugin '{plugin}' extends '{ext.target}' of plugin '{owner}' without "
-                    "declaring it in requires"
+                    "declaring it in requires or integrates"
                 )
             definition = target.__strawberry_definition__
             for field in _fields_of(ext.fields):
