@@ -53,6 +53,27 @@ async def _reindex(settings: Settings) -> int:
         await runtime.stop()
 
 
+async def _makemigrations(settings: Settings, labels: list[str]) -> list[str]:
+    """Write migrations for `labels` (default: all) from the models' current state.
+
+    Tortoise's own command loads only the named apps, which breaks foreign keys into core;
+    this one loads every app and keeps only the wanted writers.
+    """
+    from tortoise.context import TortoiseContext
+    from tortoise.migrations.autodetector import MigrationAutodetector
+
+    from core.db import tortoise_config
+    from core.plugins import PluginHost
+
+    config = tortoise_config(settings.database_url, PluginHost(settings).load())
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config)
+        writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
+    return [
+        f"{w.app_label}: {w.write()}" for w in writers if not labels or w.app_label in labels
+    ]
+
+
 async def _create_admin(settings: Settings, email: str, password: str) -> None:
     from core.db import close_db, init_db
     from core.demo import ensure_platform_admin
@@ -86,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("migrate", help="apply core's and every installed plugin's migrations")
     sub.add_parser("demo", help="create the demo tenant and users (idempotent)")
     sub.add_parser("reindex", help="rebuild the search index from the database")
+    make = sub.add_parser("makemigrations", help="write migrations for changed plugin models")
+    make.add_argument("plugins", nargs="*", help="only these apps (default: all)")
     admin = sub.add_parser("create-admin", help="create (or promote) the platform admin")
     admin.add_argument("--email", required=True)
     admin.add_argument("--password", help="prompted for when omitted")
@@ -102,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_migrate(settings))
         asyncio.run(_seed_demo(settings))
         _print_demo(None)
+    elif args.command == "makemigrations":
+        written = asyncio.run(_makemigrations(settings, args.plugins))
+        print("\n".join(written) if written else "no changes")
     elif args.command == "reindex":
         print(f"indexed {asyncio.run(_reindex(settings))} records")
     elif args.command == "create-admin":

@@ -56,7 +56,8 @@ async def test_call_into_a_disabled_plugin_is_module_disabled(api: Api, world: W
     assert error_codes(body) == ["BAD_USER_INPUT"]
 
 
-async def test_dependencies_are_checked_both_ways(api: Api, world: World) -> None:
+async def test_dependencies_are_checked_both_ways(api: Api, runtime: Runtime) -> None:
+    world = await make_world(runtime, api, plugins=["customers", "insights"])
     admin = world.token("admin")
     refused = await api.data(DISABLE, {"n": "customers"}, admin)
     assert refused["disablePlugin"]["userErrors"][0]["code"] == "REQUIRED_BY_ENABLED"
