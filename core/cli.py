@@ -69,9 +69,7 @@ async def _makemigrations(settings: Settings, labels: list[str]) -> list[str]:
     async with TortoiseContext() as ctx:
         await ctx.init(config=config)
         writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
-    return [
-        f"{w.app_label}: {w.write()}" for w in writers if not labels or w.app_label in labels
-    ]
+    return [f"{w.app_label}: {w.write()}" for w in writers if not labels or w.app_label in labels]
 
 
 async def _create_admin(settings: Settings, email: str, password: str) -> None:
