@@ -47,8 +47,8 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
         return _error(
             f"A value does not fit its field: {original}", Code.BAD_USER_INPUT, error.path
         )
-    if error.original_error is None:
-        # Parse and validation errors describe the client's document: safe to show.
+    if error.original_error is None or isinstance(error.original_error, GraphQLError):
+        # Parse, validation and variable-coercion errors describe the client's request.
         body = error.formatted
         body["extensions"] = {"code": Code.BAD_USER_INPUT.value}
         return body

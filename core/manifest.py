@@ -56,11 +56,14 @@ class TypeExtension:
     """Fields one plugin adds to a GraphQL type another plugin owns.
 
     `fields` is a strawberry type whose fields are appended to the type named `target`;
-    its resolvers receive the target object as `self`.
+    its resolvers receive the target object as `self`. `provider` names the plugin owning
+    the target when it is an optional integration: the extension is skipped when that
+    plugin is not installed.
     """
 
     target: str
     fields: type
+    provider: str | None = None
 
 
 @dataclass(frozen=True)

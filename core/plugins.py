@@ -235,6 +235,18 @@ class PluginHost:
             (name, item) for name, items in self.collect(hook, only, **kwargs) for item in items
         ]
 
+    async def gather(
+        self, hook: str, only: Iterable[str] | None = None, **kwargs: Any
+    ) -> list[tuple[str, Any]]:
+        """Like `collect`, awaiting implementations that are coroutines."""
+        results = []
+        for name, result in self.collect(hook, only, **kwargs):
+            if inspect.isawaitable(result):
+                result = await result
+            if result is not None:
+                results.append((name, result))
+        return results
+
     async def call_async(self, hook: str, only: Iterable[str] | None = None, **kwargs: Any) -> None:
         """Call a notification hook; implementations may be plain functions or coroutines."""
         for _, result in self.collect(hook, only, **kwargs):

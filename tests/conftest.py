@@ -49,6 +49,8 @@ def settings(database_url: str) -> Settings:
         database_url=database_url,
         secret_key=TEST_SECRET,
         extra_plugins=("tests.plugins.insights",),
+        # TESSERA_TEST_PLUGINS=a,b runs the suite with only those built-in plugins installed.
+        allowed_plugins=tuple(filter(None, os.environ.get("TESSERA_TEST_PLUGINS", "").split(","))),
         scheduler_interval_seconds=0,
     )
 

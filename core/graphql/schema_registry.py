@@ -135,6 +135,8 @@ class SchemaRegistry:
                 raise PluginLoadError(
                     f"plugin '{plugin}': register_type_extensions must return TypeExtensions"
                 )
+            if ext.provider is not None and ext.provider not in self.host.plugins:
+                continue  # an optional partner that is not installed here
             target = by_name.get(ext.target)
             if target is None:
                 raise PluginLoadError(
@@ -152,7 +154,7 @@ class SchemaRegistry:
                 graphql_name = _names.from_field(field)
                 key = (definition.name, graphql_name)
                 self.field_owner[key] = plugin
-                if _EXTENDED.get(key) == (plugin, field):
+                if key in _EXTENDED and _EXTENDED[key][0] == plugin:
                     continue  # attached by an earlier registry in this process
                 if any(_names.from_field(f) == graphql_name for f in definition.fields):
                     raise PluginLoadError(

@@ -6,6 +6,10 @@ from typing import Any
 
 from core.hookspecs import hookimpl
 from core.manifest import ModelApp, Permission, PluginManifest, Searchable
+from plugins.customers import hookspecs
+
+# Hooks for plugins that attach records to customers (see hookspecs.py).
+HOOKSPECS = hookspecs
 
 MANIFEST = PluginManifest(
     name="customers",

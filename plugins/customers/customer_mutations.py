@@ -182,11 +182,19 @@ async def delete_customer(ctx: RequestContext, gid: str) -> str:
         row = await visible_customer(ctx, gid)
         if row is None:
             raise fail("id", "No such customer.", "NOT_FOUND")
-        contacts = await models.Contact.filter(customer_id=row.id).count()
-        if contacts:
+        # Every installed plugin answers, enabled or not: its rows exist either way.
+        dependents = [("contacts", await models.Contact.filter(customer_id=row.id).count())]
+        dependents += [
+            answer
+            for _, answer in await ctx.runtime.host.gather(
+                "customer_dependents", customer_id=row.id
+            )
+        ]
+        held = ", ".join(f"{count} {label}" for label, count in dependents if count)
+        if held:
             raise fail(
                 "id",
-                f"'{row.name}' still has {contacts} contact(s): move or delete them, "
+                f"'{row.name}' still has {held}: move or delete them, "
                 "or merge this customer into another.",
                 "HAS_DEPENDENTS",
             )
@@ -220,6 +228,14 @@ async def merge_customers(ctx: RequestContext, data: MergeCustomersInput) -> mod
                 sources.append(source)
         if errors:
             raise UserInputError(errors)
+        # Other plugins move their records first: the sources are deleted below.
+        await ctx.runtime.host.gather(
+            "customers_merged",
+            ctx=ctx,
+            work=work,
+            target_id=target.id,
+            source_ids=[s.id for s in sources],
+        )
         fill: dict = {}
         tags = set(
             await models.CustomerTag.filter(customer_id=target.id).values_list("tag", flat=True)

@@ -1,0 +1,102 @@
+"""The activities plugin: tasks, notes, calls and meetings, record timelines, follow-ups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.hookspecs import hookimpl
+from core.manifest import ModelApp, Permission, PluginManifest, ScheduledJob, TypeExtension
+
+MANIFEST = PluginManifest(
+    name="activities",
+    version="1.0.0",
+    title="Activities",
+    description="Tasks, notes, calls and meetings on leads, customers, contacts and "
+    "opportunities; timelines; automatic follow-up tasks.",
+    integrates={"customers": ">=1.0,<2", "leads": ">=1.0,<2", "opportunities": ">=1.0,<2"},
+    permissions=(
+        Permission("activity.read", "See tasks, notes and timelines"),
+        Permission("activity.write", "Create tasks and notes, log calls and meetings"),
+        Permission("activity.manage", "Change follow-up rules"),
+    ),
+)
+
+# The record types a timeline is added to, and the plugin owning each.
+TIMELINE_TYPES = {
+    "Customer": "customers",
+    "Contact": "customers",
+    "Lead": "leads",
+    "Opportunity": "opportunities",
+}
+_runtime: list[Any] = []
+
+
+@hookimpl
+def register_models() -> ModelApp:
+    return ModelApp(
+        models=("plugins.activities.models",), migrations="plugins.activities.migrations"
+    )
+
+
+@hookimpl
+def register_graphql_types() -> list[type]:
+    from plugins.activities.types import Activity
+
+    return [Activity]
+
+
+@hookimpl
+def register_queries() -> list[type]:
+    from plugins.activities.api import ActivityQueries
+
+    return [ActivityQueries]
+
+
+@hookimpl
+def register_mutations() -> list[type]:
+    from plugins.activities.api import ActivityMutations
+
+    return [ActivityMutations]
+
+
+@hookimpl
+def register_type_extensions() -> list[TypeExtension]:
+    from plugins.activities.timeline import timeline_extension
+
+    return [
+        TypeExtension(target=name, fields=timeline_extension(name), provider=plugin)
+        for name, plugin in TIMELINE_TYPES.items()
+    ]
+
+
+@hookimpl
+def register_default_grants() -> dict[str, list[str]]:
+    both = ["activity.read", "activity.write"]
+    return {
+        "admin": [*both, "activity.manage"],
+        "manager": both,
+        "sales": both,
+        "viewer": ["activity.read"],
+    }
+
+
+@hookimpl
+def register_jobs() -> list[ScheduledJob]:
+    from plugins.activities.rules import stale_opportunity_tasks
+
+    return [
+        ScheduledJob("stale_opportunities", every_seconds=24 * 3600, run=stale_opportunity_tasks)
+    ]
+
+
+@hookimpl
+def startup(runtime: Any) -> None:
+    _runtime.append(runtime)
+
+
+@hookimpl
+async def on_event(event: Any) -> None:
+    from plugins.activities.rules import first_contact_task
+
+    if _runtime:
+        await first_contact_task(_runtime[-1], event)
