@@ -89,5 +89,7 @@ async def test_internal_errors_are_masked(api: Api, world: World) -> None:
 async def test_variables_that_do_not_fit_their_type_are_bad_input(api: Api, world: World) -> None:
     body = await api.gql(
         "mutation($i: CreateCustomerInput!) { createCustomer(input: $i) { customer { id } } }",
-        {"i": {"name": "x", "bogus": 1}}, world.token("admin"))
+        {"i": {"name": "x", "bogus": 1}},
+        world.token("admin"),
+    )
     assert error_codes(body) == ["BAD_USER_INPUT"] and "bogus" in body["errors"][0]["message"]
