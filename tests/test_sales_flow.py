@@ -4,6 +4,7 @@ through three stages to won, and the timelines and stage history tell the story.
 
 from __future__ import annotations
 
+from core.graphql.relay import to_global_id
 from tests.support import Api, World
 
 ERRORS = "userErrors { field code message }"
@@ -135,3 +136,31 @@ async def test_web_form_to_won_deal(api: Api, world: World) -> None:
         "opportunity.updated",
         "opportunity.stage_changed",
     )
+
+
+async def test_a_note_on_a_lead_counts_as_activity(api: Api, world: World) -> None:
+    sales = world.token("sales")
+    lead = await ok(
+        api,
+        f"mutation($i: CreateLeadInput!) {{ createLead(input: $i) {{ lead {{ id lastActivityAt }} {ERRORS} }} }}",
+        {
+            "i": {
+                "personName": "Quiet Lead",
+                "ownerId": to_global_id("User", world.user_ids["sales"]),
+            }
+        },
+        sales,
+        "createLead",
+    )
+    before = lead["lead"]["lastActivityAt"]
+    await ok(
+        api,
+        f"mutation($i: CreateNoteInput!) {{ createNote(input: $i) {{ {ERRORS} }} }}",
+        {"i": {"relatedId": lead["lead"]["id"], "body": "Called, no answer"}},
+        sales,
+        "createNote",
+    )
+    after = await api.data(
+        "query($id: ID!) { lead(id: $id) { lastActivityAt } }", {"id": lead["lead"]["id"]}, sales
+    )
+    assert after["lead"]["lastActivityAt"] > before

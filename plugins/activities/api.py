@@ -168,7 +168,13 @@ async def _create(
             occurred_at=columns.pop("occurred_at", None) or dt.datetime.now(dt.UTC),
             **columns,
         )
-        await work.record(PLUGIN, CREATED, row, "Activity")
+        await work.record(
+            PLUGIN,
+            CREATED,
+            row,
+            "Activity",
+            {"relatedType": row.related_type, "relatedId": row.related_id},
+        )
     return row
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from core.hookspecs import hookimpl
@@ -92,3 +93,18 @@ def register_routes() -> list[Any]:
     from plugins.leads.forms import routes
 
     return routes()
+
+
+@hookimpl
+async def on_event(event: Any) -> None:
+    """Work logged on a lead (a note, call or task from the activities plugin) keeps it out
+    of the lead pool's return-after-N-idle-days rule."""
+    if event.name != "activity.created" or event.payload.get("relatedType") != "Lead":
+        return
+    from core.tenancy import tenant_scope
+    from plugins.leads.models import Lead
+
+    with tenant_scope(event.tenant_id):
+        await Lead.filter(id=event.payload["relatedId"]).update(
+            last_activity_at=dt.datetime.now(dt.UTC)
+        )
