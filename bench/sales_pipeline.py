@@ -39,8 +39,9 @@ RAW_BOARD = (
     "GROUP BY stage_id, currency"
 )
 RAW_COLUMN = (
-    "SELECT id, name, amount FROM opportunities_opportunity WHERE tenant_id = {p} AND stage_id = {q} "
-    "AND status = 'OPEN' ORDER BY expected_close_date, id LIMIT 21"
+    "SELECT id, name, amount FROM opportunities_opportunity "
+    "WHERE tenant_id = {p} AND stage_id = {q} AND status = 'OPEN' "
+    "ORDER BY expected_close_date, id LIMIT 21"
 )
 
 
@@ -121,7 +122,8 @@ async def run(url: str, leads: int, opportunities: int, rounds: int) -> list[tup
             started = time.perf_counter()
             for start in range(0, leads, CHUNK):
                 done = await gql(
-                    "mutation($i: ImportLeadsInput!) { importLeads(input: $i) { created userErrors { code } } }",
+                    "mutation($i: ImportLeadsInput!) { importLeads(input: $i) { "
+                    "created userErrors { code } } }",
                     {
                         "i": {
                             "csv": lead_csv(min(CHUNK, leads - start), start, rng),
@@ -165,7 +167,8 @@ async def run(url: str, leads: int, opportunities: int, rounds: int) -> list[tup
             logger.addHandler(counter)
             logger.setLevel(logging.DEBUG)
             await gql(
-                "{ leads(first: 50) { edges { node { personName owner { name } lastActivityAt } } } }"
+                "{ leads(first: 50) { edges { node { "
+                "personName owner { name } lastActivityAt } } } }"
             )
             logger.removeHandler(counter)
             rows.append(
