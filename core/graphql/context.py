@@ -100,6 +100,18 @@ class RequestContext:
             yield work
 
 
+async def mutation_payload(
+    payload: Callable[..., Any], field: str, to_node: Callable[[Any], Any], write: Awaitable[Any]
+) -> Any:
+    """The usual mutation: await a plugin's write function and put the row it returns, as a
+    GraphQL object, into `field` of the payload; userErrors when it raised UserInputError."""
+
+    async def body() -> Any:
+        return payload(**{field: to_node(await write)})
+
+    return await run_mutation(payload, body)
+
+
 async def run_mutation(
     build_payload: Callable[..., Any], body: Callable[[], Awaitable[Any]]
 ) -> Any:

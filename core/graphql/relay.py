@@ -173,6 +173,14 @@ def _beyond(order: OrderSpec, values: list[Any], forward: bool) -> Q:
     return Q(*alternatives, join_type="OR")
 
 
+def order_spec(order_by: Sequence[Any] | None, default: OrderSpec) -> OrderSpec:
+    """The (column, descending) pairs of an `orderBy` argument made of `{field, direction}`
+    inputs whose field enum values are column names; `default` when none is given."""
+    if not order_by:
+        return default
+    return [(o.field.value, o.direction == OrderDirection.DESC) for o in order_by]
+
+
 def page_size(first: int | None, last: int | None) -> tuple[int, bool]:
     if first is not None and last is not None:
         raise bad_input("Pass either 'first' or 'last', not both.")

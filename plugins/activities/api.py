@@ -16,7 +16,7 @@ from core.graphql.errors import ApiError, Code
 from core.graphql.filters import Column, DateFilter, IDFilter, enum_filter, to_q
 from core.graphql.payloads import UserError, UserInputError, fail, user_error
 from core.graphql.permissions import requires
-from core.graphql.relay import Connection, OrderDirection, from_global_id, paginate
+from core.graphql.relay import Connection, OrderDirection, from_global_id, order_spec, paginate
 from core.models import Membership
 from plugins.activities import models
 from plugins.activities.rules import DEFAULT_STALE_DAYS
@@ -224,9 +224,14 @@ class ActivityQueries:
         if filter is not None:
             queryset = queryset.filter(to_q(filter, {"owner": Column("owner_id", "User")}))
         queryset = await info.context.visible(queryset)
-        order = [(o.field.value, o.direction == OrderDirection.DESC) for o in order_by or []]
         return await paginate(
-            queryset, order or [("created_at", True)], Activity.from_row, first, after, last, before
+            queryset,
+            order_spec(order_by, [("created_at", True)]),
+            Activity.from_row,
+            first,
+            after,
+            last,
+            before,
         )
 
     @strawberry.field(

@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from core import validation as v
 from core.events import CREATED, DELETED, UPDATED
-from core.graphql.context import RequestContext, run_mutation
+from core.graphql.context import RequestContext, mutation_payload, run_mutation
 from core.graphql.payloads import UserError, UserInputError, fail, prefixed, user_error
 from core.graphql.permissions import requires
 from core.graphql.relay import to_global_id
@@ -187,12 +187,9 @@ class ContactMutations:
 
     @strawberry.mutation(permission_classes=requires("contact.write"))
     async def update_contact(self, info: Info, input: UpdateContactInput) -> ContactPayload:
-        async def body() -> ContactPayload:
-            return ContactPayload(
-                contact=Contact.from_row(await update_contact(info.context, input))
-            )
-
-        return await run_mutation(ContactPayload, body)
+        return await mutation_payload(
+            ContactPayload, "contact", Contact.from_row, update_contact(info.context, input)
+        )
 
     @strawberry.mutation(permission_classes=requires("contact.delete"))
     async def delete_contact(self, info: Info, input: DeleteInput) -> DeletePayload:

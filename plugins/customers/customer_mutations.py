@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from core import validation as v
 from core.events import CREATED, DELETED, UPDATED
-from core.graphql.context import RequestContext, run_mutation
+from core.graphql.context import RequestContext, mutation_payload, run_mutation
 from core.graphql.payloads import UserError, UserInputError, fail, prefixed, user_error
 from core.graphql.permissions import requires
 from core.graphql.relay import to_global_id
@@ -329,12 +329,9 @@ class CustomerMutations:
 
     @strawberry.mutation(permission_classes=requires("customer.write"))
     async def update_customer(self, info: Info, input: UpdateCustomerInput) -> CustomerPayload:
-        async def body() -> CustomerPayload:
-            return CustomerPayload(
-                customer=Customer.from_row(await update_customer(info.context, input))
-            )
-
-        return await run_mutation(CustomerPayload, body)
+        return await mutation_payload(
+            CustomerPayload, "customer", Customer.from_row, update_customer(info.context, input)
+        )
 
     @strawberry.mutation(permission_classes=requires("customer.delete"))
     async def delete_customer(self, info: Info, input: DeleteInput) -> DeletePayload:
@@ -347,9 +344,6 @@ class CustomerMutations:
 
     @strawberry.mutation(permission_classes=requires("customer.merge"))
     async def merge_customers(self, info: Info, input: MergeCustomersInput) -> CustomerPayload:
-        async def body() -> CustomerPayload:
-            return CustomerPayload(
-                customer=Customer.from_row(await merge_customers(info.context, input))
-            )
-
-        return await run_mutation(CustomerPayload, body)
+        return await mutation_payload(
+            CustomerPayload, "customer", Customer.from_row, merge_customers(info.context, input)
+        )

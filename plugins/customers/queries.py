@@ -8,7 +8,7 @@ from tortoise.expressions import Q, Subquery
 
 from core.graphql.filters import Column, to_q
 from core.graphql.permissions import requires
-from core.graphql.relay import Connection, OrderDirection, maybe_pk, paginate
+from core.graphql.relay import Connection, maybe_pk, order_spec, paginate
 from plugins.customers import models
 from plugins.customers.inputs import (
     ContactFilter,
@@ -41,12 +41,6 @@ def _tags_q(tags: TagFilter) -> Q:
     return Q(*parts)
 
 
-def _order(order: list | None, default: str) -> list[tuple[str, bool]]:
-    if not order:
-        return [(default, False)]
-    return [(o.field.value, o.direction == OrderDirection.DESC) for o in order]
-
-
 @strawberry.type
 class CustomerQueries:
     @strawberry.field(permission_classes=requires("customer.read"))
@@ -65,7 +59,13 @@ class CustomerQueries:
             queryset = queryset.filter(to_q(filter, CUSTOMER_COLUMNS, {"tags": _tags_q}))
         queryset = await info.context.visible(queryset)
         return await paginate(
-            queryset, _order(order_by, "name"), Customer.from_row, first, after, last, before
+            queryset,
+            order_spec(order_by, [("name", False)]),
+            Customer.from_row,
+            first,
+            after,
+            last,
+            before,
         )
 
     @strawberry.field(permission_classes=requires("customer.read"))
@@ -88,5 +88,11 @@ class CustomerQueries:
             queryset = queryset.filter(to_q(filter, CONTACT_COLUMNS))
         queryset = await info.context.visible(queryset)
         return await paginate(
-            queryset, _order(order_by, "name"), Contact.from_row, first, after, last, before
+            queryset,
+            order_spec(order_by, [("name", False)]),
+            Contact.from_row,
+            first,
+            after,
+            last,
+            before,
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from enum import Enum
 from typing import ClassVar
 
@@ -11,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from core.api.types import User
-from core.graphql.loaders import load_user
+from core.graphql.loaders import grouped_by, load_user
 from core.graphql.relay import Node, to_global_id
 from plugins.customers import models
 
@@ -41,13 +40,6 @@ class Address:
     region: str | None
     postal_code: str | None
     country: str | None
-
-
-def _grouped(rows: list, key: str, ids: list[int]) -> list[list]:
-    groups: dict[int, list] = defaultdict(list)
-    for row in rows:
-        groups[getattr(row, key)].append(row)
-    return [groups.get(i, []) for i in ids]
 
 
 @strawberry.type
@@ -153,7 +145,7 @@ class Customer(Node):
     async def tags(self, info: Info) -> list[str]:
         async def batch(ids: list[int]) -> list[list[str]]:
             rows = await models.CustomerTag.filter(customer_id__in=ids).order_by("tag")
-            return [[t.tag for t in group] for group in _grouped(rows, "customer_id", ids)]
+            return [[t.tag for t in group] for group in grouped_by(rows, "customer_id", ids)]
 
         return await info.context.loader("customers.tags", batch).load(self.row.id)
 
@@ -167,7 +159,7 @@ class Customer(Node):
             rows = await (await ctx.visible(models.Contact.filter(customer_id__in=ids))).order_by(
                 "name", "id"
             )
-            return [[Contact.from_row(r) for r in g] for g in _grouped(rows, "customer_id", ids)]
+            return [[Contact.from_row(r) for r in g] for g in grouped_by(rows, "customer_id", ids)]
 
         return await ctx.loader("customers.contacts", batch).load(self.row.id)
 
@@ -175,7 +167,7 @@ class Customer(Node):
     async def merges(self, info: Info) -> list[CustomerMergeRecord]:
         async def batch(ids: list[int]) -> list[list[models.CustomerMerge]]:
             rows = await models.CustomerMerge.filter(target_id__in=ids).order_by("merged_at", "id")
-            return _grouped(rows, "target_id", ids)
+            return grouped_by(rows, "target_id", ids)
 
         rows = await info.context.loader("customers.merges", batch).load(self.row.id)
         return [

@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from core import validation as v
 from core.events import DELETED, UPDATED
-from core.graphql.context import RequestContext, run_mutation
+from core.graphql.context import RequestContext, mutation_payload, run_mutation
 from core.graphql.payloads import UserError, UserInputError, fail, prefixed, user_error
 from core.graphql.permissions import requires
 from plugins.customers.service import bump_version, given, owner_id_for
@@ -396,44 +396,39 @@ class LeadMutations:
 
     @strawberry.mutation(permission_classes=requires("lead.write"))
     async def update_lead(self, info: Info, input: UpdateLeadInput) -> LeadPayload:
-        async def body() -> LeadPayload:
-            return LeadPayload(lead=Lead.from_row(await update_lead(info.context, input)))
-
-        return await run_mutation(LeadPayload, body)
+        return await mutation_payload(
+            LeadPayload, "lead", Lead.from_row, update_lead(info.context, input)
+        )
 
     @strawberry.mutation(permission_classes=requires("lead.write"))
     async def disqualify_lead(self, info: Info, input: DisqualifyLeadInput) -> LeadPayload:
-        async def body() -> LeadPayload:
-            return LeadPayload(lead=Lead.from_row(await disqualify_lead(info.context, input)))
-
-        return await run_mutation(LeadPayload, body)
+        return await mutation_payload(
+            LeadPayload, "lead", Lead.from_row, disqualify_lead(info.context, input)
+        )
 
     @strawberry.mutation(
         permission_classes=requires("lead.assign"),
         description="Hand a lead to someone you may assign records to, or back to the pool.",
     )
     async def assign_lead(self, info: Info, input: AssignLeadInput) -> LeadPayload:
-        async def body() -> LeadPayload:
-            return LeadPayload(lead=Lead.from_row(await assign_lead(info.context, input)))
-
-        return await run_mutation(LeadPayload, body)
+        return await mutation_payload(
+            LeadPayload, "lead", Lead.from_row, assign_lead(info.context, input)
+        )
 
     @strawberry.mutation(
         permission_classes=requires("lead.write"),
         description="Take a lead from the pool (up to the tenant's limit of open leads).",
     )
     async def claim_lead(self, info: Info, input: ClaimLeadInput) -> LeadPayload:
-        async def body() -> LeadPayload:
-            return LeadPayload(lead=Lead.from_row(await claim_lead(info.context, input)))
-
-        return await run_mutation(LeadPayload, body)
+        return await mutation_payload(
+            LeadPayload, "lead", Lead.from_row, claim_lead(info.context, input)
+        )
 
     @strawberry.mutation(permission_classes=requires("lead.delete"))
     async def merge_leads(self, info: Info, input: MergeLeadsInput) -> LeadPayload:
-        async def body() -> LeadPayload:
-            return LeadPayload(lead=Lead.from_row(await merge_leads(info.context, input)))
-
-        return await run_mutation(LeadPayload, body)
+        return await mutation_payload(
+            LeadPayload, "lead", Lead.from_row, merge_leads(info.context, input)
+        )
 
     @strawberry.mutation(
         permission_classes=requires("lead.convert"),

@@ -8,7 +8,7 @@ from tortoise.expressions import Q
 
 from core.graphql.filters import Column, to_q
 from core.graphql.permissions import requires
-from core.graphql.relay import Connection, OrderDirection, maybe_pk, paginate
+from core.graphql.relay import Connection, maybe_pk, order_spec, paginate
 from plugins.leads import models
 from plugins.leads.inputs import LeadFilter, LeadOrder, LeadTagFilter
 from plugins.leads.service import visible_leads
@@ -30,12 +30,6 @@ def _tags_q(tags: LeadTagFilter) -> Q:
 
 def _pool_q(in_pool: bool) -> Q:
     return Q(owner_id__isnull=in_pool)
-
-
-def _order(order: list[LeadOrder] | None) -> list[tuple[str, bool]]:
-    if not order:
-        return [("created_at", True)]
-    return [(o.field.value, o.direction == OrderDirection.DESC) for o in order]
 
 
 @strawberry.type
@@ -61,7 +55,15 @@ class LeadQueries:
                 to_q(filter, LEAD_COLUMNS, {"tags": _tags_q, "in_pool": _pool_q})
             )
         queryset = await visible_leads(info.context, queryset)
-        return await paginate(queryset, _order(order_by), Lead.from_row, first, after, last, before)
+        return await paginate(
+            queryset,
+            order_spec(order_by, [("created_at", True)]),
+            Lead.from_row,
+            first,
+            after,
+            last,
+            before,
+        )
 
     @strawberry.field(permission_classes=requires("lead.read"))
     async def lead(self, info: Info, id: strawberry.ID) -> Lead | None:

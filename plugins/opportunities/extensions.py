@@ -5,8 +5,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from core.graphql.loaders import grouped_by
 from plugins.opportunities import models
-from plugins.opportunities.types import Opportunity, OpportunityStatus, _grouped
+from plugins.opportunities.types import Opportunity, OpportunityStatus
 
 
 @strawberry.type
@@ -28,7 +29,7 @@ class CustomerOpportunities:
                 queryset = queryset.filter(status=status.value)
             rows = await (await ctx.visible(queryset)).order_by("-created_at", "-id")
             return [
-                [Opportunity.from_row(r) for r in g] for g in _grouped(rows, "customer_id", ids)
+                [Opportunity.from_row(r) for r in g] for g in grouped_by(rows, "customer_id", ids)
             ]
 
         key = ("opportunities.by_customer", status)

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from core import validation as v
 from core.events import DELETED, UPDATED, UnitOfWork
-from core.graphql.context import RequestContext, run_mutation
+from core.graphql.context import RequestContext, mutation_payload, run_mutation
 from core.graphql.errors import ApiError, Code
 from core.graphql.payloads import UserError, fail, prefixed, user_error
 from core.graphql.permissions import requires
@@ -430,22 +430,24 @@ class OpportunityMutations:
     async def update_opportunity(
         self, info: Info, input: UpdateOpportunityInput
     ) -> OpportunityPayload:
-        async def body() -> OpportunityPayload:
-            row = await update_opportunity(info.context, input)
-            return OpportunityPayload(opportunity=Opportunity.from_row(row))
-
-        return await run_mutation(OpportunityPayload, body)
+        return await mutation_payload(
+            OpportunityPayload,
+            "opportunity",
+            Opportunity.from_row,
+            update_opportunity(info.context, input),
+        )
 
     @strawberry.mutation(
         permission_classes=requires("opportunity.write"),
         description="Move an open deal to another open stage; kept in its stageHistory.",
     )
     async def move_opportunity(self, info: Info, input: MoveOpportunityInput) -> OpportunityPayload:
-        async def body() -> OpportunityPayload:
-            row = await move_opportunity(info.context, input)
-            return OpportunityPayload(opportunity=Opportunity.from_row(row))
-
-        return await run_mutation(OpportunityPayload, body)
+        return await mutation_payload(
+            OpportunityPayload,
+            "opportunity",
+            Opportunity.from_row,
+            move_opportunity(info.context, input),
+        )
 
     @strawberry.mutation(
         permission_classes=requires("opportunity.write"),
@@ -454,21 +456,23 @@ class OpportunityMutations:
     async def close_opportunity(
         self, info: Info, input: CloseOpportunityInput
     ) -> OpportunityPayload:
-        async def body() -> OpportunityPayload:
-            row = await close_opportunity(info.context, input)
-            return OpportunityPayload(opportunity=Opportunity.from_row(row))
-
-        return await run_mutation(OpportunityPayload, body)
+        return await mutation_payload(
+            OpportunityPayload,
+            "opportunity",
+            Opportunity.from_row,
+            close_opportunity(info.context, input),
+        )
 
     @strawberry.mutation(permission_classes=requires("opportunity.write"))
     async def reopen_opportunity(
         self, info: Info, input: ReopenOpportunityInput
     ) -> OpportunityPayload:
-        async def body() -> OpportunityPayload:
-            row = await reopen_opportunity(info.context, input)
-            return OpportunityPayload(opportunity=Opportunity.from_row(row))
-
-        return await run_mutation(OpportunityPayload, body)
+        return await mutation_payload(
+            OpportunityPayload,
+            "opportunity",
+            Opportunity.from_row,
+            reopen_opportunity(info.context, input),
+        )
 
     @strawberry.mutation(permission_classes=requires("opportunity.delete"))
     async def delete_opportunity(

@@ -14,7 +14,7 @@ from tortoise.queryset import QuerySet
 from core.graphql.filters import Column, to_q
 from core.graphql.money import Money
 from core.graphql.permissions import requires
-from core.graphql.relay import Connection, OrderDirection, maybe_pk, paginate
+from core.graphql.relay import Connection, maybe_pk, order_spec, paginate
 from plugins.opportunities import models
 from plugins.opportunities.inputs import OpportunityFilter, OpportunityOrder
 from plugins.opportunities.models import OPEN
@@ -26,12 +26,6 @@ COLUMNS = {
     "customer": Column("customer_id", "Customer"),
     "stage": Column("stage_id", "PipelineStage"),
 }
-
-
-def _order(order: list[OpportunityOrder] | None) -> list[tuple[str, bool]]:
-    if not order:
-        return [("created_at", True)]
-    return [(o.field.value, o.direction == OrderDirection.DESC) for o in order]
 
 
 async def visible_opportunities(info: Info, filter: OpportunityFilter | None) -> QuerySet:
@@ -103,7 +97,13 @@ class OpportunityQueries:
     ) -> Connection[Opportunity]:
         queryset = await visible_opportunities(info, filter)
         return await paginate(
-            queryset, _order(order_by), Opportunity.from_row, first, after, last, before
+            queryset,
+            order_spec(order_by, [("created_at", True)]),
+            Opportunity.from_row,
+            first,
+            after,
+            last,
+            before,
         )
 
     @strawberry.field(permission_classes=requires("opportunity.read"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from enum import Enum
 from typing import ClassVar
 
@@ -11,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from core.api.types import User
-from core.graphql.loaders import load_user
+from core.graphql.loaders import grouped_by, load_user
 from core.graphql.money import Money
 from core.graphql.relay import Node, to_global_id
 from plugins.customers.types import Contact, Customer, load_customer
@@ -57,13 +56,6 @@ class PipelineStage:
             probability=row.probability,
             kind=StageKind(row.kind),
         )
-
-
-def _grouped(rows: list, key: str, ids: list[int]) -> list[list]:
-    groups: dict[int, list] = defaultdict(list)
-    for row in rows:
-        groups[getattr(row, key)].append(row)
-    return [groups.get(i, []) for i in ids]
 
 
 async def load_stage(info: Info, stage_id: int | None) -> PipelineStage | None:
@@ -200,7 +192,7 @@ class Opportunity(Node):
                     (contacts[link.contact_id] for link in group if link.contact_id in contacts),
                     key=lambda c: (c.name, c.id),
                 )
-                for group in _grouped(links, "opportunity_id", ids)
+                for group in grouped_by(links, "opportunity_id", ids)
             ]
 
         return await ctx.loader("opportunities.contacts", batch).load(self.row.id)
@@ -212,7 +204,8 @@ class Opportunity(Node):
                 "changed_at", "id"
             )
             return [
-                [StageChange.from_row(r) for r in g] for g in _grouped(rows, "opportunity_id", ids)
+                [StageChange.from_row(r) for r in g]
+                for g in grouped_by(rows, "opportunity_id", ids)
             ]
 
         return await info.context.loader("opportunities.history", batch).load(self.row.id)
