@@ -105,3 +105,16 @@ class JobRun(Model):
     class Meta:
         table = "core_job_run"
         unique_together = (("job", "tenant_id", "due_at"),)
+
+
+class NumberSequence(TenantModel):
+    # The last number handed out for one key (e.g. "quotes:2026") of one tenant. Bumped
+    # inside the transaction that uses the number, so a rollback gives the number back.
+
+    id = fields.IntField(primary_key=True)
+    key = fields.CharField(max_length=100)
+    value = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "core_number_sequence"
+        unique_together = (("tenant", "key"),)

@@ -164,9 +164,7 @@ def test_integrator_replaces_a_builtin_plugin(monkeypatch: pytest.MonkeyPatch) -
 def test_blocking_a_required_plugin_stops_startup(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TESSERA_BLOCK_PLUGINS", "customers")
     monkeypatch.setenv("TESSERA_EXTRA_PLUGINS", "tests.plugins.insights")
-    with pytest.raises(
-        PluginLoadError, match="plugin '(insights|leads|opportunities)' requires plugin 'customers'"
-    ):
+    with pytest.raises(PluginLoadError, match=r"plugin '\w+' requires plugin 'customers'"):
         PluginHost(Settings.from_env()).load()
 
 
