@@ -9,6 +9,8 @@ backends, right after commit for external ones.
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
+import json
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from core.manifest import SearchDocument
 from core.models import OutboxEvent
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Callable
 
     from core.runtime import Runtime
 
@@ -106,6 +108,17 @@ class UnitOfWork:
         await self._emit([event])
         return event
 
+    async def publish_many(
+        self,
+        name: str,
+        plugin: str,
+        rows: list[Any],
+        type_name: str,
+        payload: Callable[[Any], dict[str, Any]],
+    ) -> None:
+        """The same named event about many records, in one outbox write."""
+        await self._emit([self._event(name, plugin, row, type_name, payload(row)) for row in rows])
+
     def _event(
         self,
         name: str,
@@ -125,19 +138,27 @@ class UnitOfWork:
         )
 
     async def _emit(self, events: list[DomainEvent]) -> None:
-        await OutboxEvent.bulk_create(
+        if not events:
+            return
+        # One prepared statement for the batch, without building a model per event: an
+        # import of thousands of leads writes thousands of outbox rows.
+        db = connections.get("default")
+        stamp = dt.datetime.now(dt.UTC)
+        await db.execute_many(
+            _outbox_insert(db.capabilities.dialect),
             [
-                OutboxEvent(
-                    tenant_id=e.tenant_id,
-                    name=e.name,
-                    plugin=e.plugin,
-                    record_type=e.record_type,
-                    record_id=e.record_id,
-                    actor_id=e.actor_id,
-                    payload=e.payload,
-                )
+                [
+                    e.tenant_id,
+                    e.name,
+                    e.plugin,
+                    e.record_type,
+                    e.record_id,
+                    e.actor_id,
+                    json.dumps(e.payload, default=str),
+                    stamp,
+                ]
                 for e in events
-            ]
+            ],
         )
         self.events.extend(events)
 
@@ -168,6 +189,30 @@ class UnitOfWork:
                 await self.runtime.host.call_async("on_event", only=self.enabled, event=event)
             except Exception:  # the change is committed; a failing listener must not undo it
                 log.exception("on_event listener failed for %s", event.name)
+
+
+_OUTBOX_COLUMNS = (
+    "tenant_id",
+    "name",
+    "plugin",
+    "record_type",
+    "record_id",
+    "actor_id",
+    "payload",
+    "created_at",
+)
+
+
+def _outbox_insert(dialect: str) -> str:
+    marks = (
+        [f"${i}" for i in range(1, len(_OUTBOX_COLUMNS) + 1)]
+        if dialect == "postgres"
+        else ["?"] * len(_OUTBOX_COLUMNS)
+    )
+    return (
+        f"INSERT INTO {OutboxEvent._meta.db_table} ({', '.join(_OUTBOX_COLUMNS)}) "
+        f"VALUES ({', '.join(marks)})"
+    )
 
 
 _open: contextvars.ContextVar[UnitOfWork | None] = contextvars.ContextVar(

@@ -13,6 +13,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from core import validation as v
+from core.bulk import reserve_ids
 from core.events import CREATED, UnitOfWork
 from core.graphql.payloads import UserError, user_error
 from core.models import Membership, Tenant
@@ -374,8 +375,16 @@ async def create_leads(runtime: Runtime, work: UnitOfWork, items: list[NewLead])
     stamp = now()
     rows: list[models.Lead] = []
     routed: list[models.Lead] = []
+    ids = iter(await reserve_ids(models.Lead, len(items)))
     for item, values in zip(items, columns, strict=True):
-        row = models.Lead(**values, last_activity_at=stamp, owner_id=item.owner_id)
+        row = models.Lead(
+            **values,
+            id=next(ids),
+            last_activity_at=stamp,
+            created_at=stamp,
+            updated_at=stamp,
+            owner_id=item.owner_id,
+        )
         row.score = score(rules, row)
         match = duplicates.match(row)
         if match:
@@ -386,18 +395,17 @@ async def create_leads(runtime: Runtime, work: UnitOfWork, items: list[NewLead])
                 routed.append(row)
         if row.owner_id is not None:
             row.assigned_at = stamp
-        await row.save()
         duplicates.remember(row)
         rows.append(row)
+    await models.Lead.bulk_create(rows, batch_size=MAX_BULK)
     await router.save()
     await work.record_many(PLUGIN, CREATED, rows, "Lead")
-    for row in rows:
-        if row.owner_id is not None:
-            await work.publish(
-                "lead.assigned",
-                PLUGIN,
-                row=row,
-                type_name="Lead",
-                payload={"ownerId": row.owner_id, "by": "rule" if row in routed else "creator"},
-            )
+    by_rule = {row.id for row in routed}
+    await work.publish_many(
+        "lead.assigned",
+        PLUGIN,
+        [row for row in rows if row.owner_id is not None],
+        "Lead",
+        lambda row: {"ownerId": row.owner_id, "by": "rule" if row.id in by_rule else "creator"},
+    )
     return rows
