@@ -90,6 +90,9 @@ class Searchable:
     model: type
     to_text: Callable[[Any], tuple[str, str]]
     read_permission: str
+    # Records with no owner are a shared pool every reader of the type may see (the lead
+    # pool), so search shows them to people whose scope is their own or their team's.
+    unowned_visible: bool = False
 
 
 @dataclass(frozen=True)

@@ -368,6 +368,11 @@ async def test_salespeople_see_their_leads_and_the_pool_managers_their_team(
         world.token("sales"),
     )
     assert body == {"lead": None, "node": None}
+    # Search agrees: the pool and their own leads, nobody else's.
+    query = 'query($q: String!) { search(query: $q, types: ["Lead"]) { title } }'
+    for text, titles in [("pooled", ["Pooled"]), ("sales", ["Sales's"])]:
+        hits = (await api.data(query, {"q": text}, world.token("sales")))["search"]
+        assert [h["title"] for h in hits] == titles
     # Writing someone else's lead is writing a missing lead.
     errors = await refused(
         api, UPDATE, "updateLead", world.token("sales"), {"id": hidden, "title": "x"}

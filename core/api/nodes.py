@@ -90,8 +90,14 @@ class NodeQueries:
             allowed &= set(types)
         if not allowed or not query.strip() or limit == 0:
             return []
+        pooled = [name for name in allowed if runtime.searchables[name].unowned_visible]
         results = await runtime.search.search(
-            ctx.principal.tenant_id, query, sorted(allowed), await ctx.principal.owner_ids(), limit
+            ctx.principal.tenant_id,
+            query,
+            sorted(allowed),
+            await ctx.principal.owner_ids(),
+            limit,
+            unowned_types=pooled,
         )
         by_type: dict[str, list[int]] = defaultdict(list)
         for r in results:

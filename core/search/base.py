@@ -78,12 +78,15 @@ class SearchBackend(abc.ABC):
         types: Collection[str],
         owner_ids: Collection[int] | None,
         limit: int,
+        unowned_types: Collection[str] = (),
     ) -> list[SearchResult]:
         """Best hits first, only from `tenant_id`, of `types`, and owned by `owner_ids`.
 
         `owner_ids=None` means any owner (including none); a collection restricts hits to
-        documents whose owner is in it, so an empty collection finds nothing. Any query
-        string is accepted: one with no searchable word yields an empty list.
+        documents whose owner is in it, so an empty collection finds nothing, except that
+        documents with no owner of the `unowned_types` (a pool every reader may see, such as
+        unassigned leads) pass the owner restriction too. Any query string is accepted: one
+        with no searchable word yields an empty list.
         """
 
     @abc.abstractmethod

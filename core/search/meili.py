@@ -77,7 +77,10 @@ def _filter_ints(values: Iterable[int]) -> str:
 
 
 def search_filter(
-    tenant_id: int, types: Collection[str], owner_ids: Collection[int] | None
+    tenant_id: int,
+    types: Collection[str],
+    owner_ids: Collection[int] | None,
+    unowned_types: Collection[str] = (),
 ) -> list[str]:
     """The filter of a search: a list of expressions Meilisearch ANDs together."""
     expressions = [
@@ -85,7 +88,13 @@ def search_filter(
         "type IN [" + ", ".join(_filter_string(t) for t in sorted(types)) + "]",
     ]
     if owner_ids is not None:
-        expressions.append(f"owner_id IN {_filter_ints(owner_ids)}")
+        # Unowned documents of the pool types pass too (IS NULL needs Meilisearch >= 1.2).
+        clauses = [f"owner_id IN {_filter_ints(owner_ids)}"] if owner_ids else []
+        pooled = sorted(set(unowned_types) & set(types))
+        if pooled:
+            kinds = ", ".join(_filter_string(t) for t in pooled)
+            clauses.append(f"(owner_id IS NULL AND type IN [{kinds}])")
+        expressions.append(clauses[0] if len(clauses) == 1 else "(" + " OR ".join(clauses) + ")")
     return expressions
 
 
@@ -198,12 +207,19 @@ class MeilisearchBackend(SearchBackend):
         types: Collection[str],
         owner_ids: Collection[int] | None,
         limit: int,
+        unowned_types: Collection[str] = (),
     ) -> list[SearchResult]:
         terms = query_terms(query)
-        if not terms or not types or limit <= 0 or (owner_ids is not None and not owner_ids):
+        pooled = sorted(set(unowned_types) & set(types))
+        if (
+            not terms
+            or not types
+            or limit <= 0
+            or (owner_ids is not None and not owner_ids and not pooled)
+        ):
             return []
         params: dict[str, Any] = {
-            "filter": search_filter(tenant_id, types, owner_ids),
+            "filter": search_filter(tenant_id, types, owner_ids, pooled),
             "limit": limit,
             # Every word must match, as in the SQL backends; the default ("last") drops
             # trailing words when too few documents contain them all.

@@ -94,7 +94,8 @@ _SEARCH = """
     ORDER BY score DESC, d.type, d.record_id
     LIMIT {limit_param}
 """
-_OWNER_FILTER = "AND d.owner_id = ANY($4::bigint[])"
+_OWNER_FILTER = """AND (d.owner_id = ANY($4::bigint[])
+      OR (d.owner_id IS NULL AND d.type = ANY($5::text[])))"""
 
 
 def _lexeme(text: str) -> str:
@@ -165,15 +166,23 @@ class PostgresFtsBackend(SearchBackend):
         types: Collection[str],
         owner_ids: Collection[int] | None,
         limit: int,
+        unowned_types: Collection[str] = (),
     ) -> list[SearchResult]:
         terms = query_terms(query)
-        if not terms or not types or limit <= 0 or (owner_ids is not None and not owner_ids):
+        pooled = sorted(set(unowned_types) & set(types))
+        if (
+            not terms
+            or not types
+            or limit <= 0
+            or (owner_ids is not None and not owner_ids and not pooled)
+        ):
             return []
         values: list[Any] = [tsquery_expression(terms), tenant_id, sorted(types)]
         owner_filter = ""
         if owner_ids is not None:
             owner_filter = _OWNER_FILTER
             values.append(sorted(int(i) for i in owner_ids))
+            values.append(pooled)
         values.append(limit)
         sql = _SEARCH.format(owner_filter=owner_filter, limit_param=f"${len(values)}")
         _, rows = await self._connection().execute_query(sql, values)

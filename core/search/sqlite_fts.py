@@ -126,7 +126,8 @@ _SEARCH = """
     ORDER BY rank, d.type, d.record_id
     LIMIT ?
 """
-_OWNER_FILTER = "AND d.owner_id IN (SELECT value FROM json_each(?))"
+_OWNER_FILTER = """AND (d.owner_id IN (SELECT value FROM json_each(?))
+      OR (d.owner_id IS NULL AND d.type IN (SELECT value FROM json_each(?))))"""
 
 
 def _fts_string(text: str) -> str:
@@ -195,15 +196,23 @@ class SqliteFtsBackend(SearchBackend):
         types: Collection[str],
         owner_ids: Collection[int] | None,
         limit: int,
+        unowned_types: Collection[str] = (),
     ) -> list[SearchResult]:
         terms = query_terms(query)
-        if not terms or not types or limit <= 0 or (owner_ids is not None and not owner_ids):
+        pooled = sorted(set(unowned_types) & set(types))
+        if (
+            not terms
+            or not types
+            or limit <= 0
+            or (owner_ids is not None and not owner_ids and not pooled)
+        ):
             return []
         values: list[Any] = [match_expression(terms), tenant_id, json.dumps(sorted(types))]
         owner_filter = ""
         if owner_ids is not None:
             owner_filter = _OWNER_FILTER
             values.append(json.dumps(sorted(int(i) for i in owner_ids)))
+            values.append(json.dumps(pooled))
         values.append(limit)
         sql = _SEARCH.format(
             title_weight=TITLE_WEIGHT, body_weight=BODY_WEIGHT, owner_filter=owner_filter

@@ -78,7 +78,7 @@ def _lead_text(row: Any) -> tuple[str, str]:
 def register_search_documents() -> list[Searchable]:
     from plugins.leads import models
 
-    return [Searchable("Lead", models.Lead, _lead_text, "lead.read")]
+    return [Searchable("Lead", models.Lead, _lead_text, "lead.read", unowned_visible=True)]
 
 
 @hookimpl

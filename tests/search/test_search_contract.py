@@ -47,8 +47,9 @@ async def hits(
     types: set[str] = ALL_TYPES,
     owner_ids: set[int] | None = None,
     limit: int = 20,
+    unowned_types: set[str] = frozenset(),
 ) -> list[tuple[str, int]]:
-    results = await backend.search(tenant, query, types, owner_ids, limit)
+    results = await backend.search(tenant, query, types, owner_ids, limit, unowned_types)
     return [(r.type, r.record_id) for r in results]
 
 
@@ -133,6 +134,33 @@ async def test_owner_filter(backend: SearchBackend, tenant: int) -> None:
     assert await hits(backend, tenant, "umbrella", owner_ids=set()) == []
     # None means no owner restriction at all, unowned documents included.
     assert len(await hits(backend, tenant, "umbrella", owner_ids=None)) == 3
+
+
+async def test_unowned_documents_of_pool_types_pass_the_owner_filter(
+    backend: SearchBackend, tenant: int
+) -> None:
+    await backend.upsert(
+        [
+            doc(tenant, 1, "Harbour mine", owner=10),
+            doc(tenant, 2, "Harbour someone else's", owner=20),
+            doc(tenant, 3, "Harbour pooled", owner=None),
+            doc(tenant, 4, "Harbour pooled note", owner=None, type="note"),
+        ]
+    )
+    pool = {"customer"}
+    assert sorted(await hits(backend, tenant, "harbour", owner_ids={10}, unowned_types=pool)) == [
+        ("customer", 1),
+        ("customer", 3),
+    ]
+    # Nothing owned, still the pool; an unowned document of another type stays hidden.
+    assert await hits(backend, tenant, "harbour", owner_ids=set(), unowned_types=pool) == [
+        ("customer", 3)
+    ]
+    # A pool type the caller did not ask for does not widen the search.
+    assert (
+        await hits(backend, tenant, "harbour", types={"note"}, owner_ids={10}, unowned_types=pool)
+        == []
+    )
 
 
 async def test_upsert_replaces(backend: SearchBackend, tenant: int) -> None:
