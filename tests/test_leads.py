@@ -44,7 +44,9 @@ ASSIGNMENT = f"""mutation($i: UpdateAssignmentRulesInput!) {{ updateAssignmentRu
 SETTINGS = f"""mutation($i: UpdateLeadSettingsInput!) {{ updateLeadSettings(input: $i) {{
   settings {{ claimLimit returnToPoolAfterDays }} {ERRORS} }} }}"""
 FORM = f"""mutation($i: CreateLeadFormInput!) {{ createLeadForm(input: $i) {{
-  form {{ key path active }} {ERRORS} }} }}"""
+  form {{ id key path active }} {ERRORS} }} }}"""
+UPDATE_FORM = f"""mutation($i: UpdateLeadFormInput!) {{ updateLeadForm(input: $i) {{
+  form {{ id name key path active }} {ERRORS} }} }}"""
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -318,6 +320,11 @@ async def test_assignment_rules_route_by_region_then_source_round_robin_in_the_t
     )
     assert mine["owner"]["email"] == email_of(world, "sales2")
     assert (await outbox_names(world)).count("lead.assigned") == 7
+    # Adding a rule in front keeps the north rule's place in the rotation (north[1] is next).
+    rules = [{"source": "REFERRAL", "team": "east"}, {"region": "north", "team": "north"}]
+    await mutate(api, ASSIGNMENT, "updateAssignmentRules", admin, {"rules": rules})
+    next_north = await create_lead(api, admin, personName="N5", region="North")
+    assert next_north["owner"]["email"] == north[1]
 
 
 async def test_thirty_concurrent_leads_for_three_salespeople_give_ten_each(
@@ -523,6 +530,38 @@ async def make_form(api: Api, world: World) -> str:
     ]
     assert form["path"] == f"/forms/{world.slug}/{form['key']}" and form["active"]
     return form["path"]
+
+
+async def test_admins_rename_switch_off_and_rekey_a_form(api: Api, world: World) -> None:
+    admin = world.token("admin")
+    form = (await mutate(api, FORM, "createLeadForm", admin, {"name": "Site"}))["form"]
+    off = await mutate(
+        api, UPDATE_FORM, "updateLeadForm", admin, {"id": form["id"], "active": False}
+    )
+    assert off["form"]["active"] is False
+    response = await api.client.post(form["path"], json={"name": "Too late"})
+    assert response.status_code == 404
+    on = await mutate(
+        api,
+        UPDATE_FORM,
+        "updateLeadForm",
+        admin,
+        {"id": form["id"], "active": True, "name": "Site 2", "rotateKey": True},
+    )
+    assert on["form"]["name"] == "Site 2" and on["form"]["path"] != form["path"]
+    assert (await api.client.post(form["path"], json={"name": "Old key"})).status_code == 404
+    assert (await api.client.post(on["form"]["path"], json={"name": "New key"})).status_code == 201
+    assert await names(api, admin) == {"New key"}
+    # Bad input and other people's forms: userErrors, nothing changed.
+    errors = await refused(
+        api, UPDATE_FORM, "updateLeadForm", admin, {"id": form["id"], "name": " "}
+    )
+    assert errors[0]["field"] == ["name"]
+    errors = await refused(api, UPDATE_FORM, "updateLeadForm", admin, {"id": "999999"})
+    assert errors[0]["code"] == "NOT_FOUND"
+    assert error_codes(
+        await api.gql(UPDATE_FORM, {"i": {"id": form["id"], "active": False}}, world.token("sales"))
+    ) == ["FORBIDDEN"]
 
 
 async def test_a_web_form_creates_a_scored_routed_lead(api: Api, world: World) -> None:

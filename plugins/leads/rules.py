@@ -137,6 +137,20 @@ class CreateLeadFormInput:
     name: str
 
 
+@strawberry.input(description="Rename a form, switch it off or on, or give it a new key.")
+class UpdateLeadFormInput:
+    id: strawberry.ID
+    name: str | None = None
+    active: bool | None = strawberry.field(
+        default=None, description="An inactive form answers 404 and stores nothing."
+    )
+    rotate_key: bool = strawberry.field(
+        default=False,
+        description="A new key, and so a new path: the old one stops working at once "
+        "(for a key that leaked to spammers).",
+    )
+
+
 @strawberry.type
 class LeadFormPayload:
     form: LeadForm | None = None
@@ -242,15 +256,28 @@ async def update_assignment_rules(
         raise UserInputError(errors)
     async with ctx.write() as work:
         await work.lock("leads.assignment")
+        # A rule that stays keeps its place in the rotation: editing the list must not send
+        # the next leads back to the team's first salesperson.
+        pointers = {
+            _rule_key(r.region, r.source, r.team): r.pointer
+            for r in await models.AssignmentRule.all()
+        }
         await models.AssignmentRule.all().delete()
         for position, rule in enumerate(data.rules):
+            region, source = v.clean(rule.region), rule.source.value if rule.source else None
+            team = v.clean(rule.team)
             await models.AssignmentRule.create(
                 position=position,
-                region=v.clean(rule.region),
-                source=rule.source.value if rule.source else None,
-                team=v.clean(rule.team),
+                region=region,
+                source=source,
+                team=team,
+                pointer=pointers.get(_rule_key(region, source, team), 0),
             )
     return [_assignment(r) for r in await models.AssignmentRule.all().order_by("position")]
+
+
+def _rule_key(region: str | None, source: str | None, team: str | None) -> tuple:
+    return ((region or "").casefold(), source or "", team or "")
 
 
 async def update_lead_settings(
@@ -282,6 +309,27 @@ async def create_lead_form(ctx: RequestContext, data: CreateLeadFormInput) -> mo
         raise UserInputError(errors)
     async with ctx.write():
         return await models.LeadForm.create(name=v.clean(data.name), key=secrets.token_urlsafe(18))
+
+
+async def update_lead_form(ctx: RequestContext, data: UpdateLeadFormInput) -> models.LeadForm:
+    form_id = int(data.id) if str(data.id).isdigit() else None
+    errors: list[UserError] = []
+    if data.name is not None:
+        errors += v.text(data.name, ["name"], 200, required=True)
+    if errors:
+        raise UserInputError(errors)
+    async with ctx.write():
+        row = await models.LeadForm.get_or_none(id=form_id) if form_id is not None else None
+        if row is None:
+            raise UserInputError([user_error("id", "No such lead form.", "NOT_FOUND")])
+        if data.name is not None:
+            row.name = v.clean(data.name)
+        if data.active is not None:
+            row.is_active = data.active
+        if data.rotate_key:
+            row.key = secrets.token_urlsafe(18)
+        await row.save()
+    return row
 
 
 @strawberry.type
@@ -351,6 +399,14 @@ class RuleMutations:
     async def create_lead_form(self, info: Info, input: CreateLeadFormInput) -> LeadFormPayload:
         async def body() -> LeadFormPayload:
             row = await create_lead_form(info.context, input)
+            return LeadFormPayload(form=_form(row, info.context.principal.tenant.slug))
+
+        return await run_mutation(LeadFormPayload, body)
+
+    @strawberry.mutation(permission_classes=requires("lead.manage"))
+    async def update_lead_form(self, info: Info, input: UpdateLeadFormInput) -> LeadFormPayload:
+        async def body() -> LeadFormPayload:
+            row = await update_lead_form(info.context, input)
             return LeadFormPayload(form=_form(row, info.context.principal.tenant.slug))
 
         return await run_mutation(LeadFormPayload, body)
