@@ -432,6 +432,17 @@ async def test_bad_input_gives_user_errors_and_writes_nothing(api: Api, world: W
         (("ownerId",), "NOT_FOUND"),
         (("stage",), "INVALID_STAGE"),
     }
+    # More decimals than the currency has is refused, not rounded: yen have none.
+    yen = (
+        await api.data(
+            CREATE,
+            {"i": {"name": "Y", "customerId": mine["id"], "amount": money("1.5", "JPY")}},
+            sales,
+        )
+    )["createOpportunity"]
+    assert [(e["field"], e["code"]) for e in yen["userErrors"]] == [
+        (["amount", "amount"], "INVALID")
+    ]
     hidden = (await api.data(CREATE, {"i": {"name": "X", "customerId": other["id"]}}, sales))[
         "createOpportunity"
     ]

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 import strawberry
 
 from core.graphql.payloads import UserError, user_error
+from core.money import has_sub_minor_digits, minor_unit, round_money
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_AMOUNT = Decimal("1e15")
@@ -18,6 +19,11 @@ MAX_AMOUNT = Decimal("1e15")
 class Money:
     amount: Decimal
     currency: str
+
+
+def money_in(amount: Decimal, currency: str) -> Money:
+    """An amount as clients see it: with exactly its currency's decimals (600.00 CNY)."""
+    return Money(amount=round_money(amount, currency), currency=currency)
 
 
 @strawberry.input
@@ -47,5 +53,22 @@ def money_errors(
             user_error(
                 [*path, "currency"], "Use a three-letter currency code such as CNY.", "INVALID"
             )
+        )
+    return errors
+
+
+def exact_money_errors(
+    value: MoneyInput | None, path: list[str], allow_negative: bool = False
+) -> list[UserError]:
+    """money_errors, and more decimals than the currency has (0.001 CNY, 1.5 JPY) refused
+    rather than rounded: a price or deal amount means exactly what was typed."""
+    errors = money_errors(value, path, allow_negative)
+    if errors or value is None:
+        return errors
+    places = minor_unit(value.currency)
+    if has_sub_minor_digits(value.amount, value.currency):
+        decimals = "no decimals" if places == 0 else f"at most {places} decimals"
+        errors.append(
+            user_error([*path, "amount"], f"{value.currency} amounts have {decimals}.", "INVALID")
         )
     return errors

@@ -18,6 +18,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from core.graphql.errors import bad_input
+from core.money import AmountField
 
 T = TypeVar("T")
 DEFAULT_PAGE = 20
@@ -153,7 +154,7 @@ def _typed(field: Any, value: Any) -> Any:
         return dt.datetime.fromisoformat(value)
     if isinstance(field, tfields.DateField):
         return dt.date.fromisoformat(value)
-    if isinstance(field, tfields.DecimalField):
+    if isinstance(field, tfields.DecimalField | AmountField):
         return Decimal(value)
     if isinstance(field, tfields.IntField | tfields.BigIntField | tfields.SmallIntField):
         if isinstance(value, bool) or not isinstance(value, int):

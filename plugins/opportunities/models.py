@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tortoise import fields
 
+from core.money import AmountField
 from core.tenancy import TenantModel
 
 OPEN, WON, LOST = "OPEN", "WON", "LOST"
@@ -35,7 +36,7 @@ class Opportunity(TenantModel):
         "core.User", related_name=False, on_delete=fields.RESTRICT
     )
     # Unknown amounts are stored as 0 with no currency, so sorting and sums need no NULL case.
-    amount = fields.DecimalField(max_digits=17, decimal_places=2, default=0)
+    amount = AmountField(default=0)
     currency = fields.CharField(max_length=3, null=True)
     expected_close_date = fields.DateField()
     stage: fields.ForeignKeyRelation[PipelineStage] = fields.ForeignKeyField(
@@ -47,7 +48,7 @@ class Opportunity(TenantModel):
     probability = fields.IntField()
     probability_override = fields.IntField(null=True)
     # amount x probability / 100, kept so the board sums it in SQL.
-    weighted_amount = fields.DecimalField(max_digits=17, decimal_places=2, default=0)
+    weighted_amount = AmountField(default=0)
     forecast_category = fields.CharField(max_length=20, default="PIPELINE")
     # A plain id: the lead may be deleted, or the leads plugin disabled, later.
     source_lead_id = fields.IntField(null=True)

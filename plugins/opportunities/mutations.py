@@ -398,7 +398,7 @@ async def _reprice(stage_id: int, probability: int, kind: str) -> None:
         queryset = queryset.filter(probability_override__isnull=True)
     for row in await queryset:
         await models.Opportunity.filter(id=row.id).update(
-            probability=probability, weighted_amount=weighted(row.amount, probability)
+            probability=probability, weighted_amount=weighted(row.amount, probability, row.currency)
         )
 
 

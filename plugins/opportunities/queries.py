@@ -8,13 +8,14 @@ from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
-from tortoise.functions import Count, Sum
+from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from core.graphql.filters import Column, to_q
-from core.graphql.money import Money
+from core.graphql.money import Money, money_in
 from core.graphql.permissions import requires
 from core.graphql.relay import Connection, maybe_pk, order_spec, paginate
+from core.money import StoredSum, from_stored
 from plugins.opportunities import models
 from plugins.opportunities.inputs import OpportunityFilter, OpportunityOrder
 from plugins.opportunities.models import OPEN
@@ -133,7 +134,9 @@ class OpportunityQueries:
         queryset = await visible_opportunities(info, filter)
         sums = (
             await queryset.filter(stage_id__in=[s.id for s in shown])
-            .annotate(n=Count("id"), total=Sum("amount"), weighted=Sum("weighted_amount"))
+            .annotate(
+                n=Count("id"), total=StoredSum("amount"), weighted=StoredSum("weighted_amount")
+            )
             .group_by("stage_id", "currency")
             .values("stage_id", "currency", "n", "total", "weighted")
         )
@@ -161,5 +164,5 @@ class OpportunityQueries:
         )
 
 
-def _money(value: object, currency: str) -> Money:
-    return Money(amount=Decimal(str(value or 0)).quantize(Decimal("0.01")), currency=currency)
+def _money(stored: int | Decimal | None, currency: str) -> Money:
+    return money_in(from_stored(stored), currency)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from core import validation as v
 from core.events import CREATED, UnitOfWork
 from core.graphql.context import RequestContext
-from core.graphql.money import MoneyInput, money_errors
+from core.graphql.money import MoneyInput, exact_money_errors
 from core.graphql.payloads import UserError, UserInputError, user_error
 from core.graphql.relay import from_global_id, to_global_id
+from core.money import round_money
 from plugins.customers.service import owner_id_for, visible_contact, visible_customer
 from plugins.opportunities import models
 from plugins.opportunities.models import LOST, OPEN, WON
@@ -19,7 +20,6 @@ from plugins.opportunities.models import LOST, OPEN, WON
 PLUGIN = "opportunities"
 MAX_BULK = 500  # items per bulk call (API.md)
 DEFAULT_CLOSE_DAYS = 90
-CENT = Decimal("0.01")
 
 DEFAULT_PIPELINE = (
     ("Qualification", 10, OPEN),
@@ -61,14 +61,16 @@ def stage_by_gid(
     return next((s for s in pipeline if s.id == parsed[1]), None)
 
 
-def weighted(amount: Decimal, probability: int) -> Decimal:
-    return (amount * probability / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+def weighted(amount: Decimal, probability: int, currency: str | None) -> Decimal:
+    if currency is None:  # no amount, so nothing to weigh
+        return Decimal(0)
+    return round_money(amount * probability / 100, currency)
 
 
 def set_amount(row: models.Opportunity, amount: MoneyInput | None) -> None:
-    row.amount = Decimal(0) if amount is None else amount.amount.quantize(CENT, ROUND_HALF_UP)
+    row.amount = Decimal(0) if amount is None else amount.amount
     row.currency = None if amount is None else amount.currency
-    row.weighted_amount = weighted(row.amount, row.probability)
+    row.weighted_amount = weighted(row.amount, row.probability, row.currency)
 
 
 def set_probability(row: models.Opportunity, stage: models.PipelineStage) -> None:
@@ -77,7 +79,7 @@ def set_probability(row: models.Opportunity, stage: models.PipelineStage) -> Non
         row.probability = stage.probability
     else:
         row.probability = row.probability_override
-    row.weighted_amount = weighted(row.amount, row.probability)
+    row.weighted_amount = weighted(row.amount, row.probability, row.currency)
 
 
 def probability_errors(value: int | None, path: list[str]) -> list[UserError]:
@@ -87,10 +89,7 @@ def probability_errors(value: int | None, path: list[str]) -> list[UserError]:
 
 
 def amount_errors(value: MoneyInput | None, path: list[str]) -> list[UserError]:
-    errors = money_errors(value, path)
-    if not errors and value is not None and value.amount != value.amount.quantize(CENT):
-        errors.append(user_error([*path, "amount"], "Use at most two decimals.", "INVALID"))
-    return errors
+    return exact_money_errors(value, path)
 
 
 async def customer_and_contacts(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from enum import Enum
 from typing import ClassVar
 
@@ -11,7 +12,7 @@ from strawberry.types import Info
 
 from core.api.types import User
 from core.graphql.loaders import grouped_by, load_user
-from core.graphql.money import Money
+from core.graphql.money import Money, money_in
 from core.graphql.relay import Node, to_global_id
 from plugins.customers.types import Contact, Customer, load_customer
 from plugins.opportunities import models
@@ -108,8 +109,8 @@ class StageChange:
         return await load_user(info, self.row.changed_by_id)
 
 
-def money(amount: object, currency: str | None) -> Money | None:
-    return Money(amount=amount, currency=currency) if currency else None  # type: ignore[arg-type]
+def money(amount: Decimal, currency: str | None) -> Money | None:
+    return money_in(amount, currency) if currency else None
 
 
 @strawberry.type

@@ -1,11 +1,12 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+from core.money import AmountField
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('core', '0001_initial'), ('customers', '0001_initial')]
+    dependencies = [('core', '0001_initial'), ('core', '0002_number_sequence'), ('customers', '0001_initial')]
 
     initial = True
 
@@ -31,14 +32,14 @@ class Migration(migrations.Migration):
                 ('name', fields.CharField(max_length=200)),
                 ('customer', fields.ForeignKeyField('customers.Customer', source_field='customer_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
                 ('owner', fields.ForeignKeyField('core.User', source_field='owner_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
-                ('amount', fields.DecimalField(default=0, max_digits=17, decimal_places=2)),
+                ('amount', AmountField(default=0)),
                 ('currency', fields.CharField(null=True, max_length=3)),
                 ('expected_close_date', fields.DateField()),
                 ('stage', fields.ForeignKeyField('opportunities.PipelineStage', source_field='stage_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
                 ('status', fields.CharField(default='OPEN', max_length=10)),
                 ('probability', fields.IntField()),
                 ('probability_override', fields.IntField(null=True)),
-                ('weighted_amount', fields.DecimalField(default=0, max_digits=17, decimal_places=2)),
+                ('weighted_amount', AmountField(default=0)),
                 ('forecast_category', fields.CharField(default='PIPELINE', max_length=20)),
                 ('source_lead_id', fields.IntField(null=True)),
                 ('next_step', fields.CharField(null=True, max_length=255)),
