@@ -85,3 +85,10 @@ def to_stored(amount: Decimal) -> int:
 def from_stored(value: int | Decimal | None) -> Decimal:
     """The amount that stored thousandths (a column or a SUM of one) stand for."""
     return Decimal(value or 0).scaleb(-SCALE)
+
+
+def trimmed(value: Decimal) -> Decimal:
+    """`value` without trailing zeros and never in exponent form: 2.500 -> 2.5, 100.000 -> 100."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()

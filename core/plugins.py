@@ -247,6 +247,17 @@ class PluginHost:
                 results.append((name, result))
         return results
 
+    async def first_result(
+        self, hook: str, only: Iterable[str] | None = None, **kwargs: Any
+    ) -> Any | None:
+        """The first non-None answer in dependency order (a query hook: "who knows X?")."""
+        for _, result in self.collect(hook, only, **kwargs):
+            if inspect.isawaitable(result):
+                result = await result
+            if result is not None:
+                return result
+        return None
+
     async def call_async(self, hook: str, only: Iterable[str] | None = None, **kwargs: Any) -> None:
         """Call a notification hook; implementations may be plain functions or coroutines."""
         for _, result in self.collect(hook, only, **kwargs):

@@ -126,3 +126,25 @@ async def customers_merged(ctx: Any, work: Any, target_id: int, source_ids: list
             "Opportunity",
             {"fields": ["customer_id"], "mergedInto": target_id},
         )
+
+
+@hookimpl(optionalhook=True)
+async def quote_opportunity(ctx: Any, opportunity_gid: str) -> Any:
+    """The quotes plugin asks which deal a new quote is for."""
+    from core.graphql.relay import maybe_pk
+    from plugins.opportunities.models import Opportunity
+
+    pk = maybe_pk(opportunity_gid, "Opportunity")
+    if pk is None or not ctx.can("opportunity.read"):
+        return None
+    return await (await ctx.visible(Opportunity.filter(id=pk))).first()
+
+
+@hookimpl(optionalhook=True)
+async def quote_accepted(
+    ctx: Any, work: Any, quote_id: int, opportunity_id: int, amount: Any, currency: str
+) -> None:
+    """An accepted quote wins its open deal, for the quote's grand total."""
+    from plugins.opportunities.mutations import win_from_quote
+
+    await win_from_quote(ctx, work, quote_id, opportunity_id, amount, currency)

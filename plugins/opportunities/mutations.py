@@ -4,6 +4,7 @@ and replacing the tenant's pipeline."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 import strawberry
@@ -13,6 +14,7 @@ from core import validation as v
 from core.events import DELETED, UPDATED, UnitOfWork
 from core.graphql.context import RequestContext, mutation_payload, run_mutation
 from core.graphql.errors import ApiError, Code
+from core.graphql.money import MoneyInput
 from core.graphql.payloads import UserError, fail, prefixed, user_error
 from core.graphql.permissions import requires
 from core.graphql.relay import from_global_id, to_global_id
@@ -208,6 +210,38 @@ async def change_stage(
                 "reason": row.close_reason,
             },
         )
+
+
+async def win_from_quote(
+    ctx: RequestContext,
+    work: UnitOfWork,
+    quote_id: int,
+    opportunity_id: int,
+    amount: Decimal,
+    currency: str,
+) -> None:
+    """Inside the quote's transaction: the open deal is won with the quote's amount. A deal
+    closed meanwhile (won or lost by hand) is left as it is."""
+    row = await models.Opportunity.get_or_none(id=opportunity_id)
+    if row is None or row.status != OPEN:
+        return
+    pipeline = await stages(ctx)
+    target = next(s for s in pipeline if s.kind == WON)
+    set_amount(row, MoneyInput(amount=amount, currency=currency))
+    row.close_reason = "Quote accepted"
+    row.closed_date = now().date()
+    await change_stage(
+        ctx,
+        work,
+        row,
+        target,
+        pipeline,
+        None,
+        {
+            "close_reason": row.close_reason,
+            "closed_date": row.closed_date,
+        },
+    )
 
 
 async def move_opportunity(ctx: RequestContext, data: MoveOpportunityInput) -> models.Opportunity:
