@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from core.money import minor_unit, round_money
 from core.runtime import Runtime
-from plugins.quotes import calc
+from plugins.products import line_amounts as calc
 from tests.support import Api, World, error_codes, make_world
 from tests.test_customers import create_customer, mutate
 from tests.test_marketplace import DISABLE

@@ -12,6 +12,7 @@ from core.graphql.relay import maybe_pk
 from core.sequences import next_number
 from plugins.customers.service import bump_version, visible_customer
 from plugins.products import models as products
+from plugins.products.line_pricing import price_lines
 from plugins.quotes import models
 from plugins.quotes.service import (
     PLUGIN,
@@ -19,7 +20,6 @@ from plugins.quotes.service import (
     copy_lines,
     currency_errors,
     now,
-    price_lines,
     quote_settings,
     save_lines,
     text_errors,

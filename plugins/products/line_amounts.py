@@ -1,4 +1,5 @@
-"""Quote arithmetic: Decimal only, rounded once per step to the currency's minor unit.
+"""Line arithmetic of quotes and orders: Decimal only, rounded once per step to the
+currency's minor unit.
 
 Per line, in this order, each amount rounded half up to the currency's minor unit:
 
@@ -8,9 +9,9 @@ Per line, in this order, each amount rounded half up to the currency's minor uni
     tax      = net x tax% / 100
     total    = net + tax
 
-The quote's subtotal, discount, tax and grand total are the sums of the lines' rounded
+A document's subtotal, discount, tax and grand total are the sums of its lines' rounded
 amounts, so `subtotal - discount + tax == grand total` holds to the cent and every figure on
-the PDF adds up. Orders copy these amounts; they never recompute them.
+a PDF adds up. An order made from a quote copies the quote's amounts; it never recomputes.
 """
 
 from __future__ import annotations
