@@ -32,7 +32,8 @@ def quantum(currency: str) -> Decimal:
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """`amount` rounded half up to the currency's minor unit."""
-    return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
+    # Decimal() also takes an AmountField's unsaved integer default (0).
+    return Decimal(amount).quantize(quantum(currency), rounding=ROUND_HALF_UP)
 
 
 def has_sub_minor_digits(amount: Decimal, currency: str) -> bool:

@@ -122,3 +122,11 @@ async def customers_merged(ctx: Any, work: Any, target_id: int, source_ids: list
         await work.record_many(
             "quotes", UPDATED, moved, "Quote", {"fields": ["customer_id"], "mergedInto": target_id}
         )
+
+
+@hookimpl(optionalhook=True)
+async def order_source_quote(ctx: Any, quote_gid: str) -> Any:
+    """The orders plugin asks for the accepted quote an order copies."""
+    from plugins.quotes.ordering import source_for_order
+
+    return await source_for_order(ctx, quote_gid)

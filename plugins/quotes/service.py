@@ -82,20 +82,18 @@ async def save_lines(quote: models.Quote, priced: PricedLines) -> None:
     )
 
 
+_NOT_COPIED = ("id", "quote", "quote_id", "tenant", "tenant_id")
+
+
+def line_columns(row: models.QuoteLine) -> dict[str, Any]:
+    """A line's own columns (what a revision or an order copies), without its ids."""
+    return {n: getattr(row, n) for n in row._meta.fields_map if n not in _NOT_COPIED}
+
+
 async def copy_lines(source: models.Quote, target: models.Quote) -> None:
     rows = await models.QuoteLine.filter(quote_id=source.id).order_by("position")
     await models.QuoteLine.bulk_create(
-        [
-            models.QuoteLine(
-                **{
-                    name: getattr(row, name)
-                    for name in row._meta.fields_map
-                    if name not in ("id", "quote", "quote_id", "tenant", "tenant_id")
-                },
-                quote_id=target.id,
-            )
-            for row in rows
-        ]
+        [models.QuoteLine(**line_columns(row), quote_id=target.id) for row in rows]
     )
 
 
