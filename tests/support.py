@@ -158,3 +158,12 @@ def gid_pk(global_id: str) -> int:
 
 def first_error(body: dict) -> Any:
     return body["errors"][0]
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of every page of a PDF, as a reader would copy it."""
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

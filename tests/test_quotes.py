@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from core.money import minor_unit, round_money
 from core.runtime import Runtime
 from plugins.products import line_amounts as calc
-from tests.support import Api, World, error_codes, make_world
+from tests.support import Api, World, error_codes, make_world, pdf_text
 from tests.test_customers import create_customer, mutate
 from tests.test_marketplace import DISABLE
 
@@ -181,6 +181,31 @@ async def test_a_priced_quote_needs_approval_for_a_deep_discount_and_wins_its_de
     pending = await act(api, SUBMIT, "submitQuote", sales, id=quote["id"])
     assert pending["status"] == "PENDING_APPROVAL"
     assert error_codes(await api.gql(APPROVE, {"i": {"id": quote["id"]}}, sales)) == ["FORBIDDEN"]
+    # The PDF: customer, every line (Chinese included) and the exact totals, for those who
+    # may see the quote only.
+    response = await api.client.get(quote["pdfUrl"], headers={"authorization": f"Bearer {sales}"})
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    text = " ".join(pdf_text(response.content).split())
+    for expected in (
+        "北京星辰科技有限公司",
+        quote["number"],
+        "CRM seat, annual",
+        "实施服务 Onboarding",
+        "Premium support",
+        "35,399.99",
+        "4,675.00",
+        "1,908.25",
+        "32,633.24",
+        "11,448.00",
+        "20,140.00",
+        "1,045.24",
+    ):
+        assert expected in text, expected
+    assert (await api.client.get(quote["pdfUrl"])).status_code == 401
+    other = await api.client.get(
+        quote["pdfUrl"], headers={"authorization": f"Bearer {world.token('sales2')}"}
+    )
+    assert other.status_code == 404
     approved = await act(api, APPROVE, "approveQuote", manager, id=quote["id"], comment="OK")
     assert approved["status"] == "APPROVED"
     assert approved["approvedBy"]["email"] == f"manager@{world.slug}.test"

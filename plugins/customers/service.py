@@ -251,3 +251,9 @@ async def ancestor_ids(customer: models.Customer) -> set[int]:
         above = await models.Customer.filter(id=parent_id).values_list("parent_id", flat=True)
         parent_id = above[0] if above else None
     return found
+
+
+def postal_address(customer: models.Customer) -> str:
+    """The customer's address on one line, as documents print it."""
+    parts = (customer.street, customer.city, customer.region, customer.postal_code)
+    return ", ".join(p for p in (*parts, customer.country) if p)

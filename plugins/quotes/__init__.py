@@ -7,6 +7,7 @@ from typing import Any
 
 from core.hookspecs import hookimpl
 from core.manifest import (
+    DocumentTemplate,
     ModelApp,
     Permission,
     PluginManifest,
@@ -130,3 +131,17 @@ async def order_source_quote(ctx: Any, quote_gid: str) -> Any:
     from plugins.quotes.ordering import source_for_order
 
     return await source_for_order(ctx, quote_gid)
+
+
+@hookimpl
+def register_document_templates() -> list[DocumentTemplate]:
+    from plugins.quotes.document import TEMPLATE
+
+    return [TEMPLATE]
+
+
+@hookimpl
+def register_routes() -> list[Any]:
+    from plugins.quotes.document import DOWNLOAD
+
+    return [DOWNLOAD.route()]

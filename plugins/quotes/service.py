@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from core.graphql.context import RequestContext
 
 PLUGIN = "quotes"
+PDF_PATH = "/quotes/{gid}.pdf"  # the quote's pdfUrl, served by document.DOWNLOAD
 TEXT_LIMITS = {"title": 200, "terms": 5000, "notes": 5000}  # GraphQL names are the same
 
 

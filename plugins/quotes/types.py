@@ -18,6 +18,7 @@ from core.graphql.schema_registry import owned_by
 from core.money import trimmed
 from plugins.customers.types import Customer, load_customer
 from plugins.quotes import models
+from plugins.quotes.service import PDF_PATH
 
 
 @strawberry.enum
@@ -146,7 +147,7 @@ class Quote(Node):
             rejected_at=row.rejected_at,
             rejection_reason=row.rejection_reason,
             expired_at=row.expired_at,
-            pdf_url=f"/quotes/{gid}.pdf",
+            pdf_url=PDF_PATH.format(gid=gid),
             opportunity_id=(
                 strawberry.ID(to_global_id("Opportunity", row.opportunity_id))
                 if row.opportunity_id
