@@ -17,8 +17,9 @@ _EXPONENTS = {
     **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG"), 0),
     **dict.fromkeys(("RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"), 0),
     **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
-    **dict.fromkeys(("CLF", "UYW"), 4),
 }
+# (CLF and UYW, units of account with four decimals, are not prices: amounts are stored in
+# thousandths, so they count as two-decimal codes here.)
 
 
 def minor_unit(currency: str) -> int:

@@ -521,6 +521,11 @@ async def test_filters_ordering_and_pages(api: Api, world: World) -> None:
         "D",
     ]
     assert await names(api, sales, filter={"amount": {"gte": "100", "lte": "1000"}}) == ["A"]
+    # Bounds no amount can hold (between two thousandths, beyond any) filter, never fail.
+    between = await names(
+        api, sales, filter={"amount": {"gt": "499.9995", "lt": "1e400"}}, order=[{"field": "NAME"}]
+    )
+    assert between == ["A", "B"]
     assert await names(
         api, sales, filter={"stage": {"eq": pipeline["Proposal"]["id"]}}, order=[{"field": "NAME"}]
     ) == ["B", "C"]

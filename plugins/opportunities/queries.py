@@ -11,6 +11,7 @@ from strawberry.types import Info
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
+from core.graphql.amount_filter import amount_q
 from core.graphql.filters import Column, to_q
 from core.graphql.money import Money, money_in
 from core.graphql.permissions import requires
@@ -27,12 +28,14 @@ COLUMNS = {
     "customer": Column("customer_id", "Customer"),
     "stage": Column("stage_id", "PipelineStage"),
 }
+# Amount bounds between two storable amounts (9.9995) must not reach AmountField raw.
+AMOUNTS = {"amount": lambda condition: amount_q("amount", condition)}
 
 
 async def visible_opportunities(info: Info, filter: OpportunityFilter | None) -> QuerySet:
     queryset = models.Opportunity.all()
     if filter is not None:
-        queryset = queryset.filter(to_q(filter, COLUMNS))
+        queryset = queryset.filter(to_q(filter, COLUMNS, AMOUNTS))
     return await info.context.visible(queryset)
 
 
