@@ -325,7 +325,7 @@ async def test_quotes_past_their_validity_expire_by_the_scheduled_job(
     await act(api, SEND, "sendQuote", sales, id=quote["id"])
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=5)
     ran = await Scheduler(runtime, clock=lambda: later).run_due()
-    assert ("quotes.expire", world.tenant.id) in ran
+    assert ("expire_quotes", world.tenant.id) in ran
     expired = (
         await api.data("query($id: ID!) { quote(id: $id) { status } }", {"id": quote["id"]}, sales)
     )["quote"]

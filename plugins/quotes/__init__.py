@@ -98,7 +98,7 @@ def register_search_documents() -> list[Searchable]:
 def register_jobs() -> list[ScheduledJob]:
     from plugins.quotes.workflow import expire_quotes
 
-    return [ScheduledJob("quotes.expire", HOURLY, expire_quotes)]
+    return [ScheduledJob("expire_quotes", HOURLY, expire_quotes)]
 
 
 @hookimpl
