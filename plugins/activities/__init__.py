@@ -11,9 +11,14 @@ MANIFEST = PluginManifest(
     name="activities",
     version="1.0.0",
     title="Activities",
-    description="Tasks, notes, calls and meetings on leads, customers, contacts and "
-    "opportunities; timelines; automatic follow-up tasks.",
-    integrates={"customers": ">=1.0,<2", "leads": ">=1.0,<2", "opportunities": ">=1.0,<2"},
+    description="Tasks, notes, calls and meetings on leads, customers, contacts, "
+    "opportunities and contracts; timelines; automatic follow-up tasks.",
+    integrates={
+        "customers": ">=1.0,<2",
+        "leads": ">=1.0,<2",
+        "opportunities": ">=1.0,<2",
+        "contracts": ">=1.0,<2",
+    },
     permissions=(
         Permission("activity.read", "See tasks, notes and timelines"),
         Permission("activity.write", "Create tasks and notes, log calls and meetings"),
@@ -27,6 +32,7 @@ TIMELINE_TYPES = {
     "Contact": "customers",
     "Lead": "leads",
     "Opportunity": "opportunities",
+    "Contract": "contracts",
 }
 _runtime: list[Any] = []
 
@@ -96,7 +102,8 @@ def startup(runtime: Any) -> None:
 
 @hookimpl
 async def on_event(event: Any) -> None:
-    from plugins.activities.rules import first_contact_task
+    from plugins.activities.rules import contract_renewal_task, first_contact_task
 
     if _runtime:
         await first_contact_task(_runtime[-1], event)
+        await contract_renewal_task(_runtime[-1], event)

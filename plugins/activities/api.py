@@ -24,7 +24,7 @@ from plugins.activities.types import Activity, TaskPriority, TaskStatus
 
 PLUGIN = "activities"
 # Record types activities may attach to; each belongs to a plugin activities integrates with.
-RELATABLE = ("Lead", "Customer", "Contact", "Opportunity")
+RELATABLE = ("Lead", "Customer", "Contact", "Opportunity", "Contract")
 
 
 def today() -> dt.date:
@@ -65,7 +65,7 @@ class TaskDue(Enum):
 class CreateTaskInput:
     subject: str
     related_id: strawberry.ID = strawberry.field(
-        description="A lead, customer, contact or opportunity."
+        description="A lead, customer, contact, opportunity or contract."
     )
     due_date: dt.date | None = None
     assignee_id: strawberry.ID | None = strawberry.field(
@@ -116,7 +116,9 @@ async def related(
     """The record an activity is about: one of the relatable types that the caller may see."""
     parsed = from_global_id(str(gid))
     if parsed is None or parsed[0] not in RELATABLE or (await resolve_ids(info, [gid]))[0] is None:
-        return user_error(path, "No such lead, customer, contact or opportunity.", "NOT_FOUND")
+        return user_error(
+            path, "No such lead, customer, contact, opportunity or contract.", "NOT_FOUND"
+        )
     return parsed
 
 

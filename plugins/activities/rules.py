@@ -24,12 +24,8 @@ def next_working_day(day: dt.date) -> dt.date:
     return day
 
 
-async def first_contact_task(runtime: Any, event: DomainEvent) -> None:
-    """A lead assigned to someone gives them a first-contact task due the next working day."""
-    owner_id = event.payload.get("ownerId")
-    if event.name != "lead.assigned" or owner_id is None or event.record_id is None:
-        return
-    rule = f"first_contact:{event.record_id}:{owner_id}"
+async def _task_once(runtime: Any, event: DomainEvent, rule: str, **columns: Any) -> None:
+    """A task an event calls for, unless the rule made it already (`rule` names the case)."""
     with tenant_scope(event.tenant_id):
         if await models.Activity.exists(rule=rule):
             return
@@ -37,20 +33,52 @@ async def first_contact_task(runtime: Any, event: DomainEvent) -> None:
         async with unit_of_work(
             runtime, tenant.id, event.actor_id, frozenset(tenant.plugins)
         ) as work:
-            now = dt.datetime.now(dt.UTC)
             row = await models.Activity.create(
                 kind="TASK",
-                subject="First contact",
-                related_type="Lead",
-                related_id=event.record_id,
-                owner_id=owner_id,
-                created_by_id=event.actor_id or owner_id,
-                due_date=next_working_day(now.date()),
                 priority="HIGH",
-                occurred_at=now,
+                occurred_at=dt.datetime.now(dt.UTC),
+                created_by_id=event.actor_id or columns["owner_id"],
                 rule=rule,
+                **columns,
             )
-            await work.record(PLUGIN, CREATED, row, "Activity", {"rule": "first_contact"})
+            await work.record(PLUGIN, CREATED, row, "Activity", {"rule": rule.split(":")[0]})
+
+
+async def first_contact_task(runtime: Any, event: DomainEvent) -> None:
+    """A lead assigned to someone gives them a first-contact task due the next working day."""
+    owner_id = event.payload.get("ownerId")
+    if event.name != "lead.assigned" or owner_id is None or event.record_id is None:
+        return
+    await _task_once(
+        runtime,
+        event,
+        f"first_contact:{event.record_id}:{owner_id}",
+        subject="First contact",
+        related_type="Lead",
+        related_id=event.record_id,
+        owner_id=owner_id,
+        due_date=next_working_day(dt.datetime.now(dt.UTC).date()),
+    )
+
+
+async def contract_renewal_task(runtime: Any, event: DomainEvent) -> None:
+    """A contract due for renewal gives its owner a task due on the contract's end date: the
+    last day to renew (or, for an auto-renewing one, to stop it) before the term ends."""
+    if event.name != "contract.renewal_due" or event.record_id is None:
+        return
+    payload = event.payload
+    await _task_once(
+        runtime,
+        event,
+        f"contract_renewal:{event.record_id}",
+        subject=f"Renew contract {payload['number']}",
+        body=f"{payload['title']} ends on {payload['endDate']}"
+        + (" and renews itself unless terminated." if payload.get("autoRenew") else "."),
+        related_type="Contract",
+        related_id=event.record_id,
+        owner_id=payload["ownerId"],
+        due_date=dt.date.fromisoformat(payload["endDate"]),
+    )
 
 
 async def stale_opportunity_tasks(runtime: Any, tenant_id: int, now: dt.datetime) -> int:
