@@ -9,6 +9,7 @@ from core.events import CREATED, UPDATED
 from core.graphql.context import RequestContext
 from core.graphql.money import exact_money_errors
 from core.graphql.payloads import UserError, fail, user_error
+from core.graphql.updates import bump_version, given
 from core.money import round_money
 from plugins.contracts import models
 from plugins.contracts.hookspecs import ContractOrder
@@ -18,7 +19,7 @@ from plugins.contracts.orders_link import order_for_contract
 from plugins.contracts.service import PLUGIN, new_number, now, raise_if, visible_contract
 from plugins.contracts.terms import term_errors
 from plugins.customers.models import Customer
-from plugins.customers.service import bump_version, given, owner_id_for, visible_customer
+from plugins.customers.service import owner_id_for, visible_customer
 
 # What an active contract may still change; every other field is a term, fixed once active.
 ACTIVE_CHANGES = {"owner_id": "ownerId", "auto_renew": "autoRenew"}

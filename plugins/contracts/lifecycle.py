@@ -7,6 +7,7 @@ from core import validation as v
 from core.events import UPDATED
 from core.graphql.context import RequestContext
 from core.graphql.payloads import user_error
+from core.graphql.updates import bump_version
 from plugins.contracts import models
 from plugins.contracts.inputs import ActivateContractInput, TerminateContractInput
 from plugins.contracts.models import ACTIVE, DRAFT, TERMINATED
@@ -18,7 +19,6 @@ from plugins.contracts.service import (
     today,
     visible_contract,
 )
-from plugins.customers.service import bump_version
 
 
 async def activate_contract(ctx: RequestContext, data: ActivateContractInput) -> models.Contract:

@@ -14,6 +14,7 @@ from core.events import CREATED, UPDATED, UnitOfWork
 from core.graphql.context import RequestContext
 from core.graphql.money import exact_money_errors
 from core.graphql.payloads import UserError, user_error
+from core.graphql.updates import bump_version
 from plugins.contracts import models
 from plugins.contracts.inputs import RenewContractInput
 from plugins.contracts.models import ACTIVE, EXPIRED, RENEWED
@@ -27,7 +28,6 @@ from plugins.contracts.service import (
     visible_contract,
 )
 from plugins.contracts.terms import ONE_DAY, next_term, range_errors, term_end, term_errors
-from plugins.customers.service import bump_version
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from core.graphql.context import RequestContext, mutation_payload, run_mutation
 from core.graphql.payloads import UserError, UserInputError, fail, prefixed, user_error
 from core.graphql.permissions import requires
 from core.graphql.relay import to_global_id
+from core.graphql.updates import bump_version, given
 from plugins.customers import models
 from plugins.customers.inputs import (
     ContactPayload,
@@ -23,8 +24,6 @@ from plugins.customers.inputs import (
 from plugins.customers.service import (
     MAX_BULK,
     PLUGIN,
-    bump_version,
-    given,
     owner_id_for,
     visible_contact,
     visible_customer,

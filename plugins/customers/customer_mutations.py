@@ -11,6 +11,7 @@ from core.graphql.context import RequestContext, mutation_payload, run_mutation
 from core.graphql.payloads import UserError, UserInputError, fail, prefixed, user_error
 from core.graphql.permissions import requires
 from core.graphql.relay import to_global_id
+from core.graphql.updates import bump_version, given
 from plugins.customers import models
 from plugins.customers.inputs import (
     CreateCustomerInput,
@@ -29,10 +30,8 @@ from plugins.customers.service import (
     add_tags,
     address_columns,
     ancestor_ids,
-    bump_version,
     check_customer_text,
     duplicate_error,
-    given,
     owner_id_for,
     parent_errors,
     set_tags,

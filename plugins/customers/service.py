@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-import strawberry
 from tortoise.expressions import Q
 
 from core import validation as v
 from core.graphql.context import RequestContext
-from core.graphql.errors import ApiError, Code
 from core.graphql.payloads import UserError, user_error
 from core.graphql.relay import from_global_id, to_global_id
+from core.graphql.updates import given
 from core.models import Membership
 from plugins.customers import models
 
@@ -43,10 +41,6 @@ FREE_MAIL = frozenset(
         "yeah.net",
     }
 )
-
-
-def given(value: Any) -> bool:
-    return value is not strawberry.UNSET
 
 
 def email_domain(email: str | None) -> str | None:
@@ -205,28 +199,6 @@ async def add_tags(tags_by_customer: list[tuple[int, list[str]]]) -> None:
     ]
     if rows:
         await models.CustomerTag.bulk_create(rows)
-
-
-async def bump_version(
-    model: type, row: Any, expected: int | None, changes: dict[str, Any]
-) -> None:
-    """Write `changes` only if nobody else changed the row since it was read."""
-    if expected is not None and expected != row.version:
-        raise _conflict(model)
-    changes = {**changes, "version": row.version + 1, "updated_at": dt.datetime.now(dt.UTC)}
-    written = await model.filter(id=row.id, version=row.version).update(**changes)
-    if not written:
-        raise _conflict(model)
-    for key, value in changes.items():
-        setattr(row, key, value)
-
-
-def _conflict(model: type) -> ApiError:
-    return ApiError(
-        Code.CONFLICT,
-        f"This {model.__name__.lower()} was changed by someone else; "
-        "reload it and apply your change again.",
-    )
 
 
 async def parent_errors(

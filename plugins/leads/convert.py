@@ -12,10 +12,11 @@ from core.graphql.context import RequestContext
 from core.graphql.money import money_errors
 from core.graphql.payloads import UserError, UserInputError, fail, user_error
 from core.graphql.relay import from_global_id, to_global_id
+from core.graphql.updates import bump_version
 from plugins.customers.contact_mutations import create_contacts
 from plugins.customers.customer_mutations import create_customers
 from plugins.customers.inputs import CreateContactInput, CreateCustomerInput
-from plugins.customers.service import bump_version, visible_customer
+from plugins.customers.service import visible_customer
 from plugins.leads.inputs import ConvertLeadInput
 from plugins.leads.service import PLUGIN, now, visible_lead
 

@@ -15,7 +15,8 @@ from core.events import DELETED, UPDATED
 from core.graphql.context import RequestContext, mutation_payload, run_mutation
 from core.graphql.payloads import UserError, UserInputError, fail, prefixed, user_error
 from core.graphql.permissions import requires
-from plugins.customers.service import bump_version, given, owner_id_for
+from core.graphql.updates import bump_version, given
+from plugins.customers.service import owner_id_for
 from plugins.customers.types import Contact, Customer
 from plugins.leads import models
 from plugins.leads.convert import convert_lead

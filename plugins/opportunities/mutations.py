@@ -18,7 +18,8 @@ from core.graphql.money import MoneyInput
 from core.graphql.payloads import UserError, fail, prefixed, user_error
 from core.graphql.permissions import requires
 from core.graphql.relay import from_global_id, to_global_id
-from plugins.customers.service import bump_version, given, owner_id_for
+from core.graphql.updates import bump_version, given
+from plugins.customers.service import owner_id_for
 from plugins.opportunities import models
 from plugins.opportunities.inputs import (
     CloseOpportunityInput,

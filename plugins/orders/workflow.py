@@ -16,7 +16,7 @@ from core import validation as v
 from core.events import UPDATED, UnitOfWork
 from core.graphql.money import exact_money_errors
 from core.graphql.payloads import UserInputError, fail, user_error
-from plugins.customers.service import bump_version
+from core.graphql.updates import bump_version
 from plugins.orders import models
 from plugins.orders.service import PLUGIN, now, visible_order
 

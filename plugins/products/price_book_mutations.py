@@ -17,6 +17,7 @@ from core.graphql.money import CURRENCY, exact_money_errors
 from core.graphql.payloads import UserError, UserInputError, fail, user_error
 from core.graphql.permissions import requires
 from core.graphql.relay import maybe_pk
+from core.graphql.updates import bump_version, given
 from plugins.products import models
 from plugins.products.inputs import (
     CreatePriceBookInput,
@@ -29,9 +30,7 @@ from plugins.products.service import (
     MAX_BULK,
     PLUGIN,
     PRICE_BOOK_LOCK,
-    bump_version,
     find_price_book,
-    given,
 )
 from plugins.products.types import PriceBook
 

@@ -18,6 +18,7 @@ from core.graphql.context import RequestContext, mutation_payload, run_mutation
 from core.graphql.money import exact_money_errors
 from core.graphql.payloads import UserError, UserInputError, fail, prefixed, user_error
 from core.graphql.permissions import requires
+from core.graphql.updates import bump_version, given
 from plugins.products import models
 from plugins.products.inputs import (
     CreateProductInput,
@@ -30,9 +31,7 @@ from plugins.products.service import (
     MAX_BULK,
     PLUGIN,
     SKU_LOCK,
-    bump_version,
     find_product,
-    given,
     product_label,
 )
 from plugins.products.types import Product

@@ -9,8 +9,9 @@ from core import validation as v
 from core.events import CREATED, UPDATED
 from core.graphql.payloads import UserError, UserInputError, fail
 from core.graphql.relay import maybe_pk
+from core.graphql.updates import bump_version
 from core.sequences import next_number
-from plugins.customers.service import bump_version, visible_customer
+from plugins.customers.service import visible_customer
 from plugins.products import models as products
 from plugins.products.line_pricing import price_lines
 from plugins.quotes import models

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from core import validation as v
 from core.events import UnitOfWork, unit_of_work
 from core.graphql.payloads import UserInputError, fail
+from core.graphql.updates import bump_version
 from core.models import Tenant
-from plugins.customers.service import bump_version
 from plugins.quotes import models
 from plugins.quotes.service import (
     PLUGIN,
