@@ -13,6 +13,7 @@ from core.models import User
 from plugins.contracts import models
 from plugins.contracts.service import today
 from plugins.customers.models import Customer
+from plugins.customers.service import postal_address
 
 NAME = "contracts.contract"
 STATUS_LABELS = {
@@ -60,11 +61,6 @@ TEMPLATE = DocumentTemplate(
 )
 
 
-def _address(customer: Customer) -> str:
-    parts = (customer.street, customer.city, customer.region, customer.postal_code)
-    return ", ".join(p for p in (*parts, customer.country) if p)
-
-
 async def contract_context(row: models.Contract) -> dict[str, Any]:
     """What the template sees of a contract. The customer is the contract's party, so it is
     printed whoever may see its customer record."""
@@ -91,6 +87,6 @@ async def contract_context(row: models.Contract) -> dict[str, Any]:
             "predecessor_number": predecessor.number if predecessor else None,
             "issued_on": today(),
         },
-        "customer": {"name": customer.name, "address": _address(customer)},
+        "customer": {"name": customer.name, "address": postal_address(customer)},
         "owner": {"name": owner.name if owner else "", "email": owner.email if owner else ""},
     }
