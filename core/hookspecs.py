@@ -62,6 +62,11 @@ def register_routes() -> Any:
 
 
 @hookspec
+def register_document_templates() -> Any:
+    """Return DocumentTemplates: the PDF documents the plugin renders, which tenants may edit."""
+
+
+@hookspec
 def on_event(event: Any) -> None:
     """React to a committed DomainEvent (record created/updated/deleted or a named event)."""
 

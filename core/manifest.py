@@ -102,3 +102,19 @@ class ScheduledJob:
     name: str
     every_seconds: int
     run: Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class DocumentTemplate:
+    """A PDF document a plugin renders (a quote, a contract) from a Jinja2 HTML template.
+
+    `name` is "<plugin>.<document>" (e.g. "quotes.quote"); `title` is what tenant admins see;
+    `source` is the default template, which each tenant may override (see core.documents).
+    `sample` is a context shaped like the one the plugin renders with: a tenant's override is
+    test-rendered with it before it is saved, so it should hold every key the plugin passes.
+    """
+
+    name: str
+    title: str
+    source: str
+    sample: Mapping[str, Any] | None = None

@@ -1,4 +1,5 @@
-"""Core's own tables: tenants, users and their memberships, API keys, the event outbox.
+"""Core's own tables: tenants, users and their memberships, API keys, the event outbox,
+number sequences, and what documents need of a tenant (template overrides, branding).
 
 Casbin's policy table comes from casbin-tortoise-adapter and lives in this app too.
 """
@@ -118,3 +119,36 @@ class NumberSequence(TenantModel):
     class Meta:
         table = "core_number_sequence"
         unique_together = (("tenant", "key"),)
+
+
+class DocumentTemplateOverride(TenantModel):
+    # A tenant's own version of a plugin's document template (core.documents), used instead
+    # of the plugin's default until it is deleted ("reset").
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=100)
+    source = fields.TextField()
+    updated_at = fields.DatetimeField(auto_now=True)
+    updated_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "core_document_template"
+        unique_together = (("tenant", "name"),)
+
+
+class TenantBranding(TenantModel):
+    # What a tenant's documents carry besides its name. The logo is kept as a data URI
+    # (PNG, JPEG or SVG, checked by core.documents.branding): rendering never fetches it.
+
+    id = fields.IntField(primary_key=True)
+    logo = fields.TextField(null=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    updated_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "core.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+
+    class Meta:
+        table = "core_tenant_branding"
+        unique_together = (("tenant",),)

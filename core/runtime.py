@@ -8,6 +8,7 @@ from typing import Any
 from core.auth.rbac import Rbac
 from core.auth.roles import BUILTIN_ROLES, CORE_GRANTS
 from core.db import close_db, init_db
+from core.documents.catalog import DocumentCatalog
 from core.graphql.schema_registry import SchemaRegistry
 from core.manifest import Searchable, SearchDocument
 from core.plugins import PluginHost, PluginLoadError
@@ -24,6 +25,7 @@ class Runtime:
         self.search: SearchBackend = make_backend(settings)
         self.searchables: dict[str, Searchable] = self._collect_searchables()
         self.default_grants = self._collect_grants()
+        self.documents = DocumentCatalog(self.host)
         self.schemas = SchemaRegistry(self.host, settings)
         self.started = False
 

@@ -47,6 +47,14 @@ def enter_tenant_scope(tenant_id: int) -> None:
     _current.set(tenant_id)
 
 
+def current_tenant_id() -> int:
+    """The one tenant in scope; raises for none, or for platform code spanning all tenants."""
+    value = _current.get()
+    if not isinstance(value, int):
+        raise TenantScopeError("this needs exactly one tenant in scope")
+    return value
+
+
 class TenantScopedManager(Manager):
     def get_queryset(self) -> QuerySet:
         value = _current.get()

@@ -1,6 +1,6 @@
 """Bad input to any mutation answers with userErrors naming the field and the problem, and
 writes nothing anywhere: no record, tag, merge, outbox event, user, membership, tenant,
-Casbin rule or API key, and no edit to an existing row.
+Casbin rule, API key, document template or logo, and no edit to an existing row.
 
 One row of CASES per bad input: adding a mutation means adding rows.
 """
@@ -18,7 +18,15 @@ from casbin_tortoise_adapter.model import CasbinRule
 
 from core.demo import ensure_platform_admin
 from core.graphql.relay import to_global_id
-from core.models import ApiKey, Membership, OutboxEvent, Tenant, User
+from core.models import (
+    ApiKey,
+    DocumentTemplateOverride,
+    Membership,
+    OutboxEvent,
+    Tenant,
+    TenantBranding,
+    User,
+)
 from core.runtime import Runtime
 from core.tenancy import ALL_TENANTS, tenant_scope
 from plugins.customers.models import Contact, Customer, CustomerMerge, CustomerTag
@@ -60,6 +68,15 @@ DISABLE_PLUGIN = Mutation("disablePlugin", "PluginInput!", "plugin { name }")
 CREATE_API_KEY = Mutation("createApiKey", "CreateApiKeyInput!", "secret")
 REVOKE_API_KEY = Mutation("revokeApiKey", "RevokeApiKeyInput!", "apiKey { id }")
 LOGIN = Mutation("login", "LoginInput!", "token")
+SET_DOCUMENT_TEMPLATE = Mutation(
+    "setDocumentTemplate", "SetDocumentTemplateInput!", "documentTemplate { name }"
+)
+RESET_DOCUMENT_TEMPLATE = Mutation(
+    "resetDocumentTemplate", "ResetDocumentTemplateInput!", "documentTemplate { name }"
+)
+SET_DOCUMENT_LOGO = Mutation("setDocumentLogo", "SetDocumentLogoInput!", "logo")
+# A document template of the insights test plugin, which the suite always loads.
+DOCUMENT = "insights.summary"
 
 
 @dataclass
@@ -445,6 +462,49 @@ CASES: dict[str, Case] = {
     "revokeApiKey unknown key": Case(
         REVOKE_API_KEY, lambda s: {"id": to_global_id("ApiKey", 10**9)}, [(["id"], "NOT_FOUND")]
     ),
+    "setDocumentTemplate unknown template": Case(
+        SET_DOCUMENT_TEMPLATE,
+        lambda s: {"name": "quotes.nothing", "source": "x"},
+        [(["name"], "NOT_FOUND")],
+    ),
+    "setDocumentTemplate blank source": Case(
+        SET_DOCUMENT_TEMPLATE,
+        lambda s: {"name": DOCUMENT, "source": " "},
+        [(["source"], "REQUIRED")],
+    ),
+    "setDocumentTemplate source too long": Case(
+        SET_DOCUMENT_TEMPLATE,
+        lambda s: {"name": DOCUMENT, "source": long(200_001)},
+        [(["source"], "TOO_LONG")],
+    ),
+    "setDocumentTemplate syntax error": Case(
+        SET_DOCUMENT_TEMPLATE,
+        lambda s: {"name": DOCUMENT, "source": "{% if rows %}"},
+        [(["source"], "INVALID_TEMPLATE")],
+    ),
+    "setDocumentTemplate undefined variable": Case(
+        SET_DOCUMENT_TEMPLATE,
+        lambda s: {"name": DOCUMENT, "source": "{{ perod }}"},
+        [(["source"], "INVALID_TEMPLATE")],
+    ),
+    "setDocumentTemplate sandbox escape": Case(
+        SET_DOCUMENT_TEMPLATE,
+        lambda s: {"name": DOCUMENT, "source": "{{ ''.__class__.__mro__ }}"},
+        [(["source"], "INVALID_TEMPLATE")],
+    ),
+    "resetDocumentTemplate unknown template": Case(
+        RESET_DOCUMENT_TEMPLATE, lambda s: {"name": "quotes.nothing"}, [(["name"], "NOT_FOUND")]
+    ),
+    "setDocumentLogo not a data URI": Case(
+        SET_DOCUMENT_LOGO,
+        lambda s: {"dataUri": "https://example.com/logo.png"},
+        [(["dataUri"], "INVALID_LOGO")],
+    ),
+    "setDocumentLogo not an image": Case(
+        SET_DOCUMENT_LOGO,
+        lambda s: {"dataUri": "data:image/png;base64,aGVsbG8="},
+        [(["dataUri"], "INVALID_LOGO")],
+    ),
     # Sign-in failures do not say whether the email or the password was wrong.
     "login wrong password": Case(
         LOGIN,
@@ -513,6 +573,8 @@ async def database_state(tenant_id: int) -> dict[str, Any]:
                 "outbox events": OutboxEvent,
                 "memberships": Membership,
                 "api keys": ApiKey,
+                "document templates": DocumentTemplateOverride,
+                "branding": TenantBranding,
             }.items()
         }
     state["users"] = await User.all().count()

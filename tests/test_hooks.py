@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import io
 
+from pypdf import PdfReader
 from tortoise import Tortoise
 
+from core.documents import render_document
 from core.runtime import Runtime
 from core.scheduler import Scheduler
+from core.tenancy import tenant_scope
 from tests.plugins import insights
 from tests.support import Api, World, error_codes
 
@@ -110,6 +114,30 @@ async def test_hook_register_routes(api: Api, world: World) -> None:
     )
     status, body = await summary("admin")
     assert status == 403 and error_codes(body) == ["MODULE_DISABLED"]
+
+
+async def test_hook_register_document_templates(runtime: Runtime, api: Api, world: World) -> None:
+    data = await api.data(
+        "{ documentTemplates { name title plugin isOverridden } }", token=world.token("admin")
+    )
+    assert {
+        "name": "insights.summary",
+        "title": "Insights summary",
+        "plugin": "insights",
+        "isOverridden": False,
+    } in data["documentTemplates"]
+    with tenant_scope(world.tenant.id):
+        pdf = await render_document(
+            runtime,
+            "insights.summary",
+            {"period": "2026-12", "rows": [{"event": "lead.converted", "count": 7}]},
+        )
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert (
+        "洞察摘要 Insights summary" in text
+        and "lead.converted" in text
+        and world.tenant.name in text
+    )
 
 
 async def test_hook_on_event(api: Api, world: World) -> None:

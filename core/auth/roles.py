@@ -30,6 +30,7 @@ CORE_PERMISSIONS = (
     Permission("plugin.manage", "Enable and disable plugins for the tenant"),
     Permission("apikey.manage", "Create and revoke API keys"),
     Permission("search.query", "Search across enabled plugins"),
+    Permission("document.manage", "Edit the tenant's document templates and letterhead logo"),
 )
 
 CORE_GRANTS: dict[str, list[str]] = {

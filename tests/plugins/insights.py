@@ -1,7 +1,8 @@
 """A partner-style plugin made for tests: it uses every hook core offers.
 
 It extends the customers plugin's Customer type (a declared dependency), listens to events,
-runs a scheduled job, serves an HTTP route and marks itself started.
+runs a scheduled job, serves an HTTP route, contributes a PDF document template and marks
+itself started.
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from strawberry.types import Info
 
 from core.graphql.permissions import requires
 from core.hookspecs import hookimpl
-from core.manifest import Permission, PluginManifest, ScheduledJob, TypeExtension
+from core.manifest import (
+    DocumentTemplate,
+    Permission,
+    PluginManifest,
+    ScheduledJob,
+    TypeExtension,
+)
 from core.routes import RouteRefused, require
 
 MANIFEST = PluginManifest(
@@ -74,6 +81,27 @@ def tick(runtime: Any, tenant_id: int, now: dt.datetime) -> None:
     TICKS[tenant_id].append(now)
 
 
+SUMMARY = DocumentTemplate(
+    name="insights.summary",
+    title="Insights summary",
+    source="""{% extends "base.html" %}
+{% block title %}洞察摘要 Insights summary{% endblock %}
+{% block details %}{{ period }}{% endblock %}
+{% block content %}
+<table>
+  <thead><tr><th>事件 Event</th><th class="num">次数 Count</th></tr></thead>
+  <tbody>
+  {%- for row in rows %}
+    <tr><td>{{ row.event }}</td><td class="num">{{ row.count }}</td></tr>
+  {%- endfor %}
+  </tbody>
+</table>
+{% endblock %}
+""",
+    sample={"period": "2026-11", "rows": [{"event": "customer.created", "count": 3}]},
+)
+
+
 @hookimpl
 def register_queries() -> list[type]:
     return [InsightQueries]
@@ -97,6 +125,11 @@ def register_jobs() -> list[ScheduledJob]:
 @hookimpl
 def register_routes() -> list[Route]:
     return [Route("/insights/ping", ping), Route("/insights/summary", summary)]
+
+
+@hookimpl
+def register_document_templates() -> list[DocumentTemplate]:
+    return [SUMMARY]
 
 
 @hookimpl
