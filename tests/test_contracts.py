@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-import pypdf
 import pytest
 import pytest_asyncio
 
@@ -30,7 +28,7 @@ from plugins.contracts.jobs import send_renewal_reminders
 from plugins.contracts.models import Contract as ContractRow
 from plugins.contracts.models import ContractSettings
 from plugins.contracts.terms import next_term
-from tests.support import Api, World, error_codes, gid_pk, make_world
+from tests.support import Api, World, error_codes, gid_pk, make_world, pdf_text
 from tests.test_customers import create_customer, mutate
 from tests.test_marketplace import DISABLE
 
@@ -865,10 +863,6 @@ async def test_without_orders_there_is_no_order_to_name(api: Api, runtime: Runti
 async def download(api: Api, url: str, token: str | None) -> httpx.Response:
     headers = {"authorization": f"Bearer {token}"} if token else {}
     return await api.client.get(url, headers=headers)
-
-
-def pdf_text(body: bytes) -> str:
-    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(body)).pages)
 
 
 async def test_a_contract_prints_as_a_pdf_for_those_who_may_read_it(

@@ -37,7 +37,7 @@ from core.plugins import PluginLoadError
 from core.runtime import Runtime
 from core.tenancy import tenant_scope
 from tests.plugins.insights import SUMMARY
-from tests.support import Api, World, error_codes, make_world
+from tests.support import Api, World, error_codes, make_world, pdf_text
 from tests.test_plugin_loading import load, plugin
 
 NAME = SUMMARY.name  # "insights.summary", contributed by the test plugin
@@ -59,10 +59,6 @@ def page(body: str) -> str:
 
 def pdf_of(body: str, context: dict[str, Any] | None = None) -> bytes:
     return render_pdf(render_html(NAME, page(body), {"tenant": TENANT, **(context or {})}))
-
-
-def text_of(pdf: bytes) -> str:
-    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def images_in(pdf: bytes) -> int:
@@ -100,7 +96,7 @@ def test_chinese_and_english_read_back_from_the_pdf_in_the_bundled_fonts() -> No
         # 堃, 喆 and 玥 are outside GB2312: they come from the extended face, in bold too.
         "<p>客户 王堃、李喆、张玥 <b>合计 Total 堃</b> ¥12,345.60 №7 ℃</p>"
     )
-    text = text_of(pdf)
+    text = pdf_text(pdf)
     assert "报价单 北京科技有限公司 Quote" in text
     assert "客户 王堃、李喆、张玥 合计 Total 堃 ¥12,345.60 №7 ℃" in text
     assert TENANT["name"] in text  # the letterhead of base.html
@@ -242,7 +238,7 @@ def assert_nothing_fetched(pdf: bytes, events: list[tuple[str, Any]], listener: 
     assert [e for e in events if e[0] == "socket.connect" and port in e[1]] == []
     opened = [str(e[1]) for e in events if e[0] == "open" and isinstance(e[1], str | Path)]
     assert [p for p in opened if p.startswith("/etc")] == []
-    text = text_of(pdf)
+    text = pdf_text(pdf)
     assert "Nothing fetched 无外部资源" in text
     hostname = Path("/etc/hostname")
     secrets = ["root:x:0:0", hostname.read_text().strip() if hostname.exists() else ""]
@@ -313,7 +309,7 @@ def test_markup_in_data_prints_as_text() -> None:
     html = render_html(NAME, page("<p>{{ name }}</p>"), context)
     assert "<script>" not in html and "<b>bold" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
-    assert '<script>alert("x")</script><b>bold</b>' in text_of(render_pdf(html))
+    assert '<script>alert("x")</script><b>bold</b>' in pdf_text(render_pdf(html))
 
 
 # -- broken templates ------------------------------------------------------------------------
@@ -438,7 +434,7 @@ async def test_an_override_is_used_until_it_is_reset(
     assert listed["defaultSource"] == SUMMARY.source
     assert listed["updatedById"] is not None
     with tenant_scope(world.tenant.id):
-        text = text_of(await render_document(runtime, NAME, context))
+        text = pdf_text(await render_document(runtime, NAME, context))
     assert "Our own summary 我们的摘要" in text and "quote.accepted" in text
 
     reset = await api.data(RESET, {"i": {"name": NAME}}, token)
@@ -448,7 +444,7 @@ async def test_an_override_is_used_until_it_is_reset(
         "source": SUMMARY.source,
     }
     with tenant_scope(world.tenant.id):
-        text = text_of(await render_document(runtime, NAME, context))
+        text = pdf_text(await render_document(runtime, NAME, context))
     assert "Our own summary" not in text and "洞察摘要 Insights summary" in text
 
 
@@ -461,12 +457,12 @@ async def test_one_tenants_override_is_never_another_tenants(
     [summary] = [t for t in listed["documentTemplates"] if t["name"] == NAME]
     assert summary["isOverridden"] is False and summary["source"] == SUMMARY.source
     with tenant_scope(other.tenant.id):
-        text = text_of(await render_document(runtime, NAME, SUMMARY.sample))
+        text = pdf_text(await render_document(runtime, NAME, SUMMARY.sample))
     assert "Our own summary" not in text and other.tenant.name in text
     # Resetting in the other tenant leaves the first tenant's override alone.
     await api.data(RESET, {"i": {"name": NAME}}, other.token("admin"))
     with tenant_scope(world.tenant.id):
-        assert "Our own summary" in text_of(await render_document(runtime, NAME, SUMMARY.sample))
+        assert "Our own summary" in pdf_text(await render_document(runtime, NAME, SUMMARY.sample))
 
 
 async def test_only_enabled_plugins_templates_are_listed_settable_and_rendered(
