@@ -6,6 +6,7 @@ from tortoise import fields
 
 from core.money import AmountField
 from core.tenancy import TenantModel
+from plugins.products.line_models import PricedLineColumns
 
 DRAFT, CONFIRMED, FULFILLED = "DRAFT", "CONFIRMED", "FULFILLED"
 INVOICED, PAID, CLOSED, CANCELLED = "INVOICED", "PAID", "CLOSED", "CANCELLED"
@@ -58,27 +59,11 @@ class Order(TenantModel):
         )
 
 
-class OrderLine(TenantModel):
+class OrderLine(PricedLineColumns):
     id = fields.IntField(primary_key=True)
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "orders.Order", related_name=False, on_delete=fields.CASCADE
     )
-    position = fields.IntField()
-    product_id = fields.IntField()
-    sku = fields.CharField(max_length=64)
-    name = fields.CharField(max_length=200)
-    description = fields.TextField(null=True)
-    unit = fields.CharField(max_length=20)
-    quantity = AmountField()
-    unit_price = AmountField()
-    price_source = fields.CharField(max_length=20)
-    discount_percent = AmountField(default=0)
-    tax_percent = AmountField(default=0)
-    gross = AmountField()
-    discount = AmountField()
-    net = AmountField()
-    tax = AmountField()
-    total = AmountField()
 
     class Meta:
         table = "orders_line"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from enum import Enum
 from typing import ClassVar
 
@@ -15,9 +14,9 @@ from core.graphql.loaders import grouped_by, load_user
 from core.graphql.money import Money, money_in
 from core.graphql.relay import Node, to_global_id
 from core.graphql.schema_registry import owned_by
-from core.money import trimmed
 from plugins.customers.types import Customer, load_customer
 from plugins.orders import models
+from plugins.products.line_types import PricedLineFields
 
 
 @strawberry.enum
@@ -38,43 +37,9 @@ class PaymentStatus(Enum):
     PAID = "PAID"
 
 
-@strawberry.type
-class OrderLine:
-    position: int
-    product_id: strawberry.ID
-    sku: str
-    name: str
-    description: str | None
-    unit: str
-    quantity: Decimal
-    unit_price: Money
-    discount_percent: Decimal
-    tax_percent: Decimal
-    gross: Money
-    discount: Money
-    net: Money
-    tax: Money
-    total: Money
-
-    @classmethod
-    def from_row(cls, row: models.OrderLine, currency: str) -> OrderLine:
-        return cls(
-            position=row.position,
-            product_id=strawberry.ID(to_global_id("Product", row.product_id)),
-            sku=row.sku,
-            name=row.name,
-            description=row.description,
-            unit=row.unit,
-            quantity=trimmed(row.quantity),
-            unit_price=money_in(row.unit_price, currency),
-            discount_percent=trimmed(row.discount_percent),
-            tax_percent=trimmed(row.tax_percent),
-            gross=money_in(row.gross, currency),
-            discount=money_in(row.discount, currency),
-            net=money_in(row.net, currency),
-            tax=money_in(row.tax, currency),
-            total=money_in(row.total, currency),
-        )
+@strawberry.type(description="One line; amounts rounded to the currency's minor unit.")
+class OrderLine(PricedLineFields):
+    """A line of an order, as copied from its quote or priced when entered."""
 
 
 @strawberry.type

@@ -10,6 +10,7 @@ from tortoise import fields
 
 from core.money import AmountField
 from core.tenancy import TenantModel
+from plugins.products.line_models import PricedLineColumns
 
 DRAFT = "DRAFT"
 PENDING_APPROVAL = "PENDING_APPROVAL"
@@ -73,28 +74,11 @@ class Quote(TenantModel):
         )
 
 
-class QuoteLine(TenantModel):
+class QuoteLine(PricedLineColumns):
     id = fields.IntField(primary_key=True)
     quote: fields.ForeignKeyRelation[Quote] = fields.ForeignKeyField(
         "quotes.Quote", related_name=False, on_delete=fields.CASCADE
     )
-    position = fields.IntField()
-    product_id = fields.IntField()
-    # What the customer was shown, copied so later catalogue edits never change a quote.
-    sku = fields.CharField(max_length=64)
-    name = fields.CharField(max_length=200)
-    description = fields.TextField(null=True)
-    unit = fields.CharField(max_length=20)
-    quantity = AmountField()
-    unit_price = AmountField()
-    price_source = fields.CharField(max_length=20)
-    discount_percent = AmountField(default=0)
-    tax_percent = AmountField(default=0)
-    gross = AmountField()
-    discount = AmountField()
-    net = AmountField()
-    tax = AmountField()
-    total = AmountField()
 
     class Meta:
         table = "quotes_line"

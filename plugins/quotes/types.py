@@ -17,6 +17,7 @@ from core.graphql.relay import Node, to_global_id
 from core.graphql.schema_registry import owned_by
 from core.money import trimmed
 from plugins.customers.types import Customer, load_customer
+from plugins.products.line_types import PricedLineFields
 from plugins.quotes import models
 from plugins.quotes.service import PDF_PATH
 
@@ -33,52 +34,9 @@ class QuoteStatus(Enum):
     SUPERSEDED = "SUPERSEDED"
 
 
-@strawberry.enum
-class PriceSource(Enum):
-    PRICE_BOOK = "PRICE_BOOK"
-    LIST_PRICE = "LIST_PRICE"
-    MANUAL = "MANUAL"
-
-
 @strawberry.type(description="One line; amounts rounded to the currency's minor unit.")
-class QuoteLine:
-    position: int
-    product_id: strawberry.ID
-    sku: str
-    name: str
-    description: str | None
-    unit: str
-    quantity: Decimal
-    unit_price: Money
-    price_source: PriceSource
-    discount_percent: Decimal
-    tax_percent: Decimal
-    gross: Money = strawberry.field(description="Quantity x unit price.")
-    discount: Money
-    net: Money = strawberry.field(description="Gross minus discount.")
-    tax: Money = strawberry.field(description="Net x tax percent.")
-    total: Money = strawberry.field(description="Net plus tax.")
-
-    @classmethod
-    def from_row(cls, row: models.QuoteLine, currency: str) -> QuoteLine:
-        return cls(
-            position=row.position,
-            product_id=strawberry.ID(to_global_id("Product", row.product_id)),
-            sku=row.sku,
-            name=row.name,
-            description=row.description,
-            unit=row.unit,
-            quantity=trimmed(row.quantity),
-            unit_price=money_in(row.unit_price, currency),
-            price_source=PriceSource(row.price_source),
-            discount_percent=trimmed(row.discount_percent),
-            tax_percent=trimmed(row.tax_percent),
-            gross=money_in(row.gross, currency),
-            discount=money_in(row.discount, currency),
-            net=money_in(row.net, currency),
-            tax=money_in(row.tax, currency),
-            total=money_in(row.total, currency),
-        )
+class QuoteLine(PricedLineFields):
+    """A line of a quote, as the customer was shown it."""
 
 
 def display_number(row: models.Quote) -> str:
