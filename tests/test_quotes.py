@@ -305,6 +305,25 @@ async def test_revising_keeps_the_old_version_read_only(api: Api, world: World) 
     assert [e["node"]["revision"] for e in listed["quotes"]["edges"]] == [2]
 
 
+async def test_two_revisions_at_once_make_one_new_revision(api: Api, world: World) -> None:
+    sales = world.token("sales")
+    products = await catalogue(api, world)
+    customer = await create_customer(api, sales, name="Acme")
+    lines = [{"productId": products["CRM-SEAT"], "quantity": "1"}]
+    quote = await create_quote(api, sales, customerId=customer["id"], currency="CNY", lines=lines)
+    await act(api, SEND, "sendQuote", sales, id=quote["id"])
+    bodies = await asyncio.gather(
+        *(api.gql(REVISE, {"i": {"id": quote["id"]}}, sales) for _ in range(3))
+    )
+    made = [b["data"]["reviseQuote"]["quote"] for b in bodies if b.get("data")]
+    assert [m["revision"] for m in made if m] == [2]
+    for body in bodies:  # the others are refused cleanly, never an internal error
+        codes = [
+            e["code"] for e in (body.get("data") or {}).get("reviseQuote", {}).get("userErrors", [])
+        ] or error_codes(body)
+        assert set(codes) <= {"NOT_REVISABLE", "CONFLICT"}
+
+
 async def test_quotes_past_their_validity_expire_by_the_scheduled_job(
     api: Api, world: World, runtime: Runtime
 ) -> None:

@@ -163,6 +163,9 @@ async def revise_quote(ctx: RequestContext, data: ReviseQuoteInput) -> models.Qu
     errors = _content_errors(data)
     async with ctx.write() as work:
         old = await visible_quote(ctx, data.id)
+        # One revision of a number at a time: the loser of a race sees the new status.
+        await work.lock(f"quotes.revise:{old.number}")
+        await old.refresh_from_db()
         if old.status == models.DRAFT:
             raise fail("id", "This is a draft: change it with updateQuote.", "NOT_REVISABLE")
         if old.status not in REVISABLE:
@@ -191,24 +194,26 @@ async def revise_quote(ctx: RequestContext, data: ReviseQuoteInput) -> models.Qu
                 )
             },
             revision=latest.revision + 1,  # type: ignore[union-attr]
-            owner_id=ctx.principal.user.id if old.owner_id is None else old.owner_id,
+            owner_id=old.owner_id,
             status=models.DRAFT,
         )
         for key, value in _content_changes(data).items():
             setattr(new, key, value)
-        if new.valid_until < today():
-            from plugins.quotes.service import quote_settings as settings_of
-
-            new.valid_until = today() + dt.timedelta(days=(await settings_of()).validity_days)
+        if new.valid_until < today():  # revising an expired quote gives it a fresh validity
+            new.valid_until = today() + dt.timedelta(days=(await quote_settings()).validity_days)
         priced = None
         if data.lines is not None:
             priced = await _priced(errors, data.lines, old.currency, old.price_book_id)
             apply_totals(new, priced)
         elif errors:
             raise UserInputError(errors)
-        await bump_version(models.Quote, old, data.version, {"status": models.SUPERSEDED})
         await new.save()
-        await bump_version(models.Quote, old, None, {"superseded_by_id": new.id})
+        await bump_version(
+            models.Quote,
+            old,
+            data.version,
+            {"status": models.SUPERSEDED, "superseded_by_id": new.id},
+        )
         if priced is not None:
             await save_lines(new, priced)
         else:
