@@ -91,6 +91,7 @@ def from_stored(value: int | Decimal | None) -> Decimal:
 
 def trimmed(value: Decimal) -> Decimal:
     """`value` without trailing zeros and never in exponent form: 2.500 -> 2.5, 100.000 -> 100."""
+    value = Decimal(value)  # also an AmountField's unsaved integer default
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()

@@ -330,3 +330,54 @@ async def test_without_quotes_orders_still_work_directly(api: Api, world: World)
     # The quote link is the quotes plugin's: gone from Order with it.
     fields = await api.data('{ __type(name: "Order") { fields { name } } }', token=admin)
     assert "sourceQuoteNumber" not in {f["name"] for f in fields["__type"]["fields"]}
+
+
+UPDATE = order_mutation("updateOrder", "UpdateOrderInput")
+
+
+async def test_order_details_change_until_the_order_is_closed_or_cancelled(
+    api: Api, world: World
+) -> None:
+    sales = world.token("sales")
+    products = await catalogue(api, world)
+    customer = await create_customer(api, sales, name="Direct Ltd")
+    order = (
+        await mutate(
+            api,
+            CREATE,
+            "createOrder",
+            sales,
+            {
+                "customerId": customer["id"],
+                "currency": "CNY",
+                "lines": [{"productId": products["SUPPORT"], "quantity": "1"}],
+            },
+        )
+    )["order"]
+    errors = await refused(
+        api, UPDATE, "updateOrder", sales, {"id": order["id"], "notes": "x" * 5001}
+    )
+    assert [(e["field"], e["code"]) for e in errors] == [(["notes"], "TOO_LONG")]
+    changed = (
+        await mutate(
+            api,
+            UPDATE,
+            "updateOrder",
+            sales,
+            {"id": order["id"], "deliveryDate": "2027-05-01", "version": order["version"]},
+        )
+    )["order"]
+    assert changed["deliveryDate"] == "2027-05-01" and changed["version"] == order["version"] + 1
+    stale = await api.gql(
+        UPDATE, {"i": {"id": order["id"], "notes": "late", "version": order["version"]}}, sales
+    )
+    assert error_codes(stale) == ["CONFLICT"]
+    await mutate(
+        api,
+        STATUS,
+        "updateOrderStatus",
+        sales,
+        {"id": order["id"], "status": "CANCELLED", "reason": "No budget"},
+    )
+    errors = await refused(api, UPDATE, "updateOrder", sales, {"id": order["id"], "notes": "x"})
+    assert errors[0]["code"] == "INVALID_STATUS"

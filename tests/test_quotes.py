@@ -537,3 +537,58 @@ def test_quote_totals_are_the_sums_of_their_rounded_lines(
     assert totals.grand_total == sum(line.total for line in amounts)
     assert totals.subtotal == sum(line.gross for line in amounts)
     assert totals.subtotal - totals.discount + totals.tax == totals.grand_total
+
+
+SETTINGS = f"""mutation($i: UpdateQuoteSettingsInput!) {{ updateQuoteSettings(input: $i) {{
+  settings {{ approvalThresholdPercent validityDays defaultTerms }} {ERRORS} }} }}"""
+
+
+async def test_settings_change_the_threshold_and_refuse_bad_values(api: Api, world: World) -> None:
+    admin = world.token("admin")
+    read = "{ quoteSettings { approvalThresholdPercent validityDays defaultTerms } }"
+    defaults = (await api.data(read, token=admin))["quoteSettings"]
+    assert defaults == {"approvalThresholdPercent": "20", "validityDays": 30, "defaultTerms": None}
+    payload = (
+        await api.data(
+            SETTINGS,
+            {
+                "i": {
+                    "approvalThresholdPercent": "100.001",
+                    "validityDays": 0,
+                    "defaultTerms": "x" * 5001,
+                }
+            },
+            admin,
+        )
+    )["updateQuoteSettings"]
+    assert payload["settings"] is None
+    assert {(tuple(e["field"]), e["code"]) for e in payload["userErrors"]} == {
+        (("approvalThresholdPercent",), "INVALID"),
+        (("validityDays",), "INVALID"),
+        (("defaultTerms",), "TOO_LONG"),
+    }
+    assert (await api.data(read, token=admin))["quoteSettings"] == defaults
+    assert error_codes(
+        await api.gql(SETTINGS, {"i": {"validityDays": 10}}, world.token("manager"))
+    ) == ["FORBIDDEN"]
+    changed = await mutate(
+        api,
+        SETTINGS,
+        "updateQuoteSettings",
+        admin,
+        {"approvalThresholdPercent": "30", "validityDays": 14, "defaultTerms": "Net 30"},
+    )
+    assert changed["settings"] == {
+        "approvalThresholdPercent": "30",
+        "validityDays": 14,
+        "defaultTerms": "Net 30",
+    }
+    # The new threshold and defaults apply to the next quote: 25% no longer needs approval.
+    sales = world.token("sales")
+    products = await catalogue(api, world)
+    customer = await create_customer(api, sales, name="Acme")
+    quote = await create_quote(
+        api, sales, customerId=customer["id"], currency="CNY", lines=three_lines(products)
+    )
+    assert quote["approvalRequired"] is False
+    assert quote["validUntil"] == (dt.date.today() + dt.timedelta(days=14)).isoformat()
