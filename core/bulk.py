@@ -36,3 +36,17 @@ async def reserve_ids(model: type[Model], count: int) -> list[int]:
     )
     top = int(rows[0]["top"])
     return list(range(top + 1, top + 1 + count))
+
+
+async def refresh_statistics(model: type[Model]) -> None:
+    """Let PostgreSQL's planner see a table that a bulk load just grew.
+
+    Until autovacuum gets to it, a freshly filled table keeps the statistics of an empty one,
+    and lookups such as `email_key IN (...500 values)` are planned as sequential scans whose
+    cost grows with every batch. ANALYZE samples the table (a fixed-size sample, so a few
+    tens of milliseconds) and may run inside the loading transaction. SQLite plans by its
+    indexes alone, so nothing is needed there.
+    """
+    db = connections.get("default")
+    if db.capabilities.dialect == "postgres":
+        await db.execute_script(f'ANALYZE "{model._meta.db_table}"')

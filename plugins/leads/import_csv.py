@@ -22,8 +22,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from core.bulk import refresh_statistics
 from core.events import unit_of_work
 from core.models import Tenant
+from plugins.leads.models import Lead
 from plugins.leads.service import MAX_BULK, SOURCES, NewLead, check_values, create_leads
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ FIELDS = (
     "description",
 )
 TAG_SEPARATORS = (";", "|")
+# Rows between two refreshes of the planner statistics during one large import.
+STATISTICS_EVERY = 10 * MAX_BULK
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,8 @@ async def import_leads(
             batch = good[start : start + MAX_BULK]
             await create_leads(runtime, work, batch)
             report.created += len(batch)
+            if start % STATISTICS_EVERY == 0 and start + MAX_BULK < len(good):
+                await refresh_statistics(Lead)  # the duplicate lookups stay index scans
             if progress is not None:
                 progress(report.created, len(good))
     return report
