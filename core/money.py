@@ -1,4 +1,4 @@
-"""Decimal money arithmetic: each currency's minor unit and the one rounding rule.
+"""Decimal money: each currency's minor unit, the one rounding rule, and exact storage.
 
 Amounts are Decimal end to end, never float. Rounding is explicit, half up (the commercial
 rule in China and most of Europe), to the currency's minor unit (ISO 4217 exponent).
