@@ -19,17 +19,10 @@ import tempfile
 import time
 from typing import Any
 
-import httpx
-
 from bench.customers_page import recreate_database
-from core.app import create_app
-from core.db import close_db, migrate
-from core.runtime import Runtime
-from core.settings import Settings
+from bench.session import bench_session
 from core.tenancy import tenant_scope
-from core.tenants import create_tenant
 
-PASSWORD = "bench-password"
 PRODUCTS = 200
 
 
@@ -46,138 +39,102 @@ async def _timed(fn: Any, rounds: int) -> float:
 
 
 async def run(url: str, rounds: int, quotes: int) -> list[tuple[str, str, str]]:
-    settings = Settings(
-        database_url=url,
-        secret_key="bench-secret-key-that-is-long-enough-for-hs256",
-        scheduler_interval_seconds=0,
-    )
-    runtime = Runtime(settings)
-    await migrate(url, runtime.host)
-    await close_db()
-    await runtime.start()
     rows: list[tuple[str, str, str]] = []
-    try:
-        tenant = await create_tenant(
-            runtime, "q2c", "星辰软件 Q2C", "admin@q2c.test", PASSWORD, list(runtime.host.order)
-        )
-        app = create_app(runtime=runtime)
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://b", timeout=600
-        ) as client:
-            login = await client.post(
-                "/graphql",
-                json={
-                    "query": "mutation($i: LoginInput!) { login(input: $i) { token } }",
-                    "variables": {"i": {"email": "admin@q2c.test", "password": PASSWORD}},
-                },
-            )
-            headers = {"authorization": f"Bearer {login.json()['data']['login']['token']}"}
+    async with bench_session(url, "q2c", "星辰软件 Q2C") as bench:
+        tenant, client, headers = bench.tenant, bench.client, bench.headers
+        gql = bench.gql
 
-            async def gql(query: str, variables: dict | None = None) -> dict:
-                body = (
-                    await client.post(
-                        "/graphql",
-                        json={"query": query, "variables": variables or {}},
-                        headers=headers,
-                    )
-                ).json()
-                assert "errors" not in body, body
-                return body["data"]
-
-            made = await gql(
-                "mutation($i: [CreateProductInput!]!) { createProducts(input: $i) { "
-                "products { id } userErrors { code } } }",
-                {
-                    "i": [
-                        {
-                            "sku": f"SKU-{i:04d}",
-                            "name": f"产品 Product {i}",
-                            "listPrice": {"amount": f"{100 + i}.50", "currency": "CNY"},
-                        }
-                        for i in range(PRODUCTS)
-                    ]
-                },
-            )
-            product_ids = [p["id"] for p in made["createProducts"]["products"]]
-            customer = await gql(
-                'mutation { createCustomer(input: {name: "北京星辰科技有限公司"}) { '
-                "customer { id } } }"
-            )
-            customer_id = customer["createCustomer"]["customer"]["id"]
-            create = (
-                "mutation($i: CreateQuoteInput!) { createQuote(input: $i) { "
-                "quote { id pdfUrl } userErrors { code message } } }"
-            )
-
-            def quote_input(lines: int) -> dict:
-                return {
-                    "customerId": customer_id,
-                    "currency": "CNY",
-                    "lines": [
-                        {
-                            "productId": product_ids[i % PRODUCTS],
-                            "quantity": str(1 + i % 7),
-                            "discountPercent": "5",
-                            "taxPercent": "6",
-                        }
-                        for i in range(lines)
-                    ],
-                }
-
-            # 1. PDF render time through the API, beside WeasyPrint alone on the same HTML.
-            from core.documents import render_html, render_pdf
-            from plugins.quotes import models as quote_models
-            from plugins.quotes.document import NAME, TEMPLATE, quote_context
-
-            for lines in (10, 200):
-                quote = (await gql(create, {"i": quote_input(lines)}))["createQuote"]["quote"]
-
-                async def download(url: str = quote["pdfUrl"]) -> None:
-                    response = await client.get(url, headers=headers)
-                    assert response.status_code == 200, response.text
-
-                api_ms = await _timed(download, rounds)
-                with tenant_scope(tenant.id):
-                    row = await quote_models.Quote.get(id=_pk(quote["id"]))
-                    context = {**await quote_context(row), "tenant": {"name": "x", "logo": None}}
-                html = render_html(NAME, TEMPLATE.source, context)
-
-                async def weasyprint_alone(html: str = html) -> None:
-                    render_pdf(html)
-
-                raw_ms = await _timed(weasyprint_alone, rounds)
-                rows += [
-                    (f"quote PDF, {lines} lines, GET pdfUrl (median)", f"{api_ms:,.0f} ms", ""),
-                    (
-                        "  same HTML, WeasyPrint alone",
-                        f"{raw_ms:,.0f} ms",
-                        f"ratio {api_ms / raw_ms:.2f}",
-                    ),
+        made = await gql(
+            "mutation($i: [CreateProductInput!]!) { createProducts(input: $i) { "
+            "products { id } userErrors { code } } }",
+            {
+                "i": [
+                    {
+                        "sku": f"SKU-{i:04d}",
+                        "name": f"产品 Product {i}",
+                        "listPrice": {"amount": f"{100 + i}.50", "currency": "CNY"},
+                    }
+                    for i in range(PRODUCTS)
                 ]
+            },
+        )
+        product_ids = [p["id"] for p in made["createProducts"]["products"]]
+        customer = await gql(
+            'mutation { createCustomer(input: {name: "北京星辰科技有限公司"}) { customer { id } } }'
+        )
+        customer_id = customer["createCustomer"]["customer"]["id"]
+        create = (
+            "mutation($i: CreateQuoteInput!) { createQuote(input: $i) { "
+            "quote { id pdfUrl } userErrors { code message } } }"
+        )
 
-            # 2. Quote creation throughput, 3 lines each, beside the ORM inserting the rows.
-            started = time.perf_counter()
-            for _ in range(quotes):
-                await gql(create, {"i": quote_input(3)})
-            sequential = quotes / (time.perf_counter() - started)
-            started = time.perf_counter()
-            for start in range(0, quotes, 8):
-                await asyncio.gather(
-                    *(gql(create, {"i": quote_input(3)}) for _ in range(min(8, quotes - start)))
-                )
-            concurrent = quotes / (time.perf_counter() - started)
-            raw = await _orm_quotes(tenant.id, quotes)
+        def quote_input(lines: int) -> dict:
+            return {
+                "customerId": customer_id,
+                "currency": "CNY",
+                "lines": [
+                    {
+                        "productId": product_ids[i % PRODUCTS],
+                        "quantity": str(1 + i % 7),
+                        "discountPercent": "5",
+                        "taxPercent": "6",
+                    }
+                    for i in range(lines)
+                ],
+            }
+
+        # 1. PDF render time through the API, beside WeasyPrint alone on the same HTML.
+        from core.documents import render_html, render_pdf
+        from plugins.quotes import models as quote_models
+        from plugins.quotes.document import NAME, TEMPLATE, quote_context
+
+        for lines in (10, 200):
+            quote = (await gql(create, {"i": quote_input(lines)}))["createQuote"]["quote"]
+
+            async def download(url: str = quote["pdfUrl"]) -> None:
+                response = await client.get(url, headers=headers)
+                assert response.status_code == 200, response.text
+
+            api_ms = await _timed(download, rounds)
+            with tenant_scope(tenant.id):
+                row = await quote_models.Quote.get(id=_pk(quote["id"]))
+                context = {**await quote_context(row), "tenant": {"name": "x", "logo": None}}
+            html = render_html(NAME, TEMPLATE.source, context)
+
+            async def weasyprint_alone(html: str = html) -> None:
+                render_pdf(html)
+
+            raw_ms = await _timed(weasyprint_alone, rounds)
             rows += [
-                (f"createQuote, 3 lines, one at a time ({quotes})", f"{sequential:,.0f} /s", ""),
-                ("createQuote, 8 concurrent", f"{concurrent:,.0f} /s", ""),
+                (f"quote PDF, {lines} lines, GET pdfUrl (median)", f"{api_ms:,.0f} ms", ""),
                 (
-                    "  ORM insert of quote + 3 lines",
-                    f"{raw:,.0f} /s",
-                    f"ratio {sequential / raw:.0%}",
+                    "  same HTML, WeasyPrint alone",
+                    f"{raw_ms:,.0f} ms",
+                    f"ratio {api_ms / raw_ms:.2f}",
                 ),
             ]
-    finally:
-        await runtime.stop()
+
+        # 2. Quote creation throughput, 3 lines each, beside the ORM inserting the rows.
+        started = time.perf_counter()
+        for _ in range(quotes):
+            await gql(create, {"i": quote_input(3)})
+        sequential = quotes / (time.perf_counter() - started)
+        started = time.perf_counter()
+        for start in range(0, quotes, 8):
+            await asyncio.gather(
+                *(gql(create, {"i": quote_input(3)}) for _ in range(min(8, quotes - start)))
+            )
+        concurrent = quotes / (time.perf_counter() - started)
+        raw = await _orm_quotes(tenant.id, quotes)
+        rows += [
+            (f"createQuote, 3 lines, one at a time ({quotes})", f"{sequential:,.0f} /s", ""),
+            ("createQuote, 8 concurrent", f"{concurrent:,.0f} /s", ""),
+            (
+                "  ORM insert of quote + 3 lines",
+                f"{raw:,.0f} /s",
+                f"ratio {sequential / raw:.0%}",
+            ),
+        ]
     rows += _render_memory()
     return rows
 

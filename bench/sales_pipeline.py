@@ -17,19 +17,13 @@ import tempfile
 import time
 from decimal import Decimal
 
-import httpx
-
 from bench.customers_page import _Count, _median_ms, recreate_database
-from core.app import create_app
-from core.db import close_db, connection, migrate
+from bench.session import bench_session
+from core.db import connection
 from core.graphql.relay import from_global_id
 from core.models import Membership
-from core.runtime import Runtime
-from core.settings import Settings
 from core.tenancy import tenant_scope
-from core.tenants import create_tenant
 
-PASSWORD = "bench-password"
 CHUNK = 5000
 BOARD = """{ pipelineBoard { columns { count totals { amount { amount } weightedAmount { amount } }
   opportunities(first: 20) { edges { node { name amount { amount } } } } } } }"""
@@ -79,167 +73,131 @@ MAPPING = [
 
 
 async def run(url: str, leads: int, opportunities: int, rounds: int) -> list[tuple[str, str, str]]:
-    settings = Settings(
-        database_url=url,
-        secret_key="bench-secret-key-that-is-long-enough-for-hs256",
-        scheduler_interval_seconds=0,
-    )
-    runtime = Runtime(settings)
-    await migrate(url, runtime.host)
-    await close_db()
-    await runtime.start()
-    rng = random.Random(7)
     rows: list[tuple[str, str, str]] = []
-    try:
-        tenant = await create_tenant(
-            runtime, "pipe", "Pipe Ltd", "admin@pipe.test", PASSWORD, list(runtime.host.order)
-        )
-        app = create_app(runtime=runtime)
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://b", timeout=600
-        ) as client:
-            login = await client.post(
-                "/graphql",
-                json={
-                    "query": "mutation($i: LoginInput!) { login(input: $i) { token } }",
-                    "variables": {"i": {"email": "admin@pipe.test", "password": PASSWORD}},
+    rng = random.Random(7)
+    async with bench_session(url, "pipe", "Pipe Ltd") as bench:
+        runtime, tenant = bench.runtime, bench.tenant
+        gql = bench.gql
+
+        # 1. Import through the API, in chunks of the mutation's maximum.
+        started = time.perf_counter()
+        for start in range(0, leads, CHUNK):
+            done = await gql(
+                "mutation($i: ImportLeadsInput!) { importLeads(input: $i) { "
+                "created userErrors { code } } }",
+                {
+                    "i": {
+                        "csv": lead_csv(min(CHUNK, leads - start), start, rng),
+                        "mapping": MAPPING,
+                    }
                 },
             )
-            headers = {"authorization": f"Bearer {login.json()['data']['login']['token']}"}
+            assert done["importLeads"]["userErrors"] == [], done
+        api_rate = leads / (time.perf_counter() - started)
 
-            async def gql(query: str, variables: dict | None = None) -> dict:
-                body = (
-                    await client.post(
-                        "/graphql",
-                        json={"query": query, "variables": variables or {}},
-                        headers=headers,
-                    )
-                ).json()
-                assert "errors" not in body, body
-                return body["data"]
+        from plugins.leads.models import Lead  # the bench may know the plugin
 
-            # 1. Import through the API, in chunks of the mutation's maximum.
-            started = time.perf_counter()
-            for start in range(0, leads, CHUNK):
-                done = await gql(
-                    "mutation($i: ImportLeadsInput!) { importLeads(input: $i) { "
-                    "created userErrors { code } } }",
-                    {
-                        "i": {
-                            "csv": lead_csv(min(CHUNK, leads - start), start, rng),
-                            "mapping": MAPPING,
-                        }
-                    },
-                )
-                assert done["importLeads"]["userErrors"] == [], done
-            api_rate = leads / (time.perf_counter() - started)
-
-            from plugins.leads.models import Lead  # the bench may know the plugin
-
-            now = dt.datetime.now(dt.UTC)
-            raw_rows = [
-                Lead(
-                    person_name=f"Raw {i}",
-                    company=f"Company {i}",
-                    email=f"r{i}@x.example",
-                    source="IMPORT",
-                    last_activity_at=now,
-                    tenant_id=tenant.id,
-                )
-                for i in range(leads)
-            ]
-            started = time.perf_counter()
-            with tenant_scope(tenant.id):
-                await Lead.bulk_create(raw_rows, batch_size=1000)
-            raw_rate = leads / (time.perf_counter() - started)
-            rows += [
-                (
-                    f"lead import via importLeads ({leads} rows)",
-                    f"{api_rate:,.0f} rows/s",
-                    "scoring, duplicates, assignment, events",
-                ),
-                ("batched INSERT (bulk_create, 1000 per statement)", f"{raw_rate:,.0f} rows/s", ""),
-                ("ratio API / raw", f"{api_rate / raw_rate:.0%}", ""),
-            ]
-
-            counter = _Count()
-            logger = logging.getLogger("tortoise.db_client")
-            logger.addHandler(counter)
-            logger.setLevel(logging.DEBUG)
-            await gql(
-                "{ leads(first: 50) { edges { node { "
-                "personName owner { name } lastActivityAt } } } }"
+        now = dt.datetime.now(dt.UTC)
+        raw_rows = [
+            Lead(
+                person_name=f"Raw {i}",
+                company=f"Company {i}",
+                email=f"r{i}@x.example",
+                source="IMPORT",
+                last_activity_at=now,
+                tenant_id=tenant.id,
             )
-            logger.removeHandler(counter)
-            rows.append(
-                (
-                    "SQL statements per leads(first: 50) page",
-                    str(counter.n),
-                    "with owner and last activity",
-                )
+            for i in range(leads)
+        ]
+        started = time.perf_counter()
+        with tenant_scope(tenant.id):
+            await Lead.bulk_create(raw_rows, batch_size=1000)
+        raw_rate = leads / (time.perf_counter() - started)
+        rows += [
+            (
+                f"lead import via importLeads ({leads} rows)",
+                f"{api_rate:,.0f} rows/s",
+                "scoring, duplicates, assignment, events",
+            ),
+            ("batched INSERT (bulk_create, 1000 per statement)", f"{raw_rate:,.0f} rows/s", ""),
+            ("ratio API / raw", f"{api_rate / raw_rate:.0%}", ""),
+        ]
+
+        counter = _Count()
+        logger = logging.getLogger("tortoise.db_client")
+        logger.addHandler(counter)
+        logger.setLevel(logging.DEBUG)
+        await gql(
+            "{ leads(first: 50) { edges { node { personName owner { name } lastActivityAt } } } }"
+        )
+        logger.removeHandler(counter)
+        rows.append(
+            (
+                "SQL statements per leads(first: 50) page",
+                str(counter.n),
+                "with owner and last activity",
             )
+        )
 
-            # 2. The board over many open opportunities.
-            stages = (await gql("{ pipelineStages { id kind } }"))["pipelineStages"]
-            open_stage_ids = [from_global_id(s["id"])[1] for s in stages if s["kind"] == "OPEN"]
-            from plugins.customers.models import Customer
-            from plugins.opportunities.models import Opportunity
+        # 2. The board over many open opportunities.
+        stages = (await gql("{ pipelineStages { id kind } }"))["pipelineStages"]
+        open_stage_ids = [from_global_id(s["id"])[1] for s in stages if s["kind"] == "OPEN"]
+        from plugins.customers.models import Customer
+        from plugins.opportunities.models import Opportunity
 
-            with tenant_scope(tenant.id):
-                owner = (await Membership.first()).user_id
-                await Customer.bulk_create(
-                    [Customer(name=f"Board customer {i}", owner_id=owner) for i in range(1000)],
-                    batch_size=1000,
-                )
-                customer_ids = await Customer.all().values_list("id", flat=True)
-                deals = []
-                for i in range(opportunities):
-                    amount = Decimal(rng.randint(1_000, 500_000))
-                    probability = rng.choice([10, 25, 50, 75])
-                    deals.append(
-                        Opportunity(
-                            name=f"Deal {i}",
-                            customer_id=rng.choice(customer_ids),
-                            owner_id=owner,
-                            amount=amount,
-                            currency="CNY",
-                            weighted_amount=amount * probability / 100,
-                            probability=probability,
-                            stage_id=rng.choice(open_stage_ids),
-                            expected_close_date=dt.date(2027, 1, 1)
-                            + dt.timedelta(days=rng.randint(0, 365)),
-                            stage_entered_at=now,
-                            status="OPEN",
-                        )
+        with tenant_scope(tenant.id):
+            owner = (await Membership.first()).user_id
+            await Customer.bulk_create(
+                [Customer(name=f"Board customer {i}", owner_id=owner) for i in range(1000)],
+                batch_size=1000,
+            )
+            customer_ids = await Customer.all().values_list("id", flat=True)
+            deals = []
+            for i in range(opportunities):
+                amount = Decimal(rng.randint(1_000, 500_000))
+                probability = rng.choice([10, 25, 50, 75])
+                deals.append(
+                    Opportunity(
+                        name=f"Deal {i}",
+                        customer_id=rng.choice(customer_ids),
+                        owner_id=owner,
+                        amount=amount,
+                        currency="CNY",
+                        weighted_amount=amount * probability / 100,
+                        probability=probability,
+                        stage_id=rng.choice(open_stage_ids),
+                        expected_close_date=dt.date(2027, 1, 1)
+                        + dt.timedelta(days=rng.randint(0, 365)),
+                        stage_entered_at=now,
+                        status="OPEN",
                     )
-                await Opportunity.bulk_create(deals, batch_size=1000)
-            await connection().execute_script("ANALYZE")
+                )
+            await Opportunity.bulk_create(deals, batch_size=1000)
+        await connection().execute_script("ANALYZE")
 
-            async def board() -> None:
-                data = await gql(BOARD)
-                assert sum(c["count"] for c in data["pipelineBoard"]["columns"]) == opportunities
+        async def board() -> None:
+            data = await gql(BOARD)
+            assert sum(c["count"] for c in data["pipelineBoard"]["columns"]) == opportunities
 
-            postgres = settings.is_postgres
-            p, q = ("$1", "$2") if postgres else ("?", "?")
+        postgres = runtime.settings.is_postgres
+        p, q = ("$1", "$2") if postgres else ("?", "?")
 
-            async def raw_board() -> None:
-                db = connection()
-                await db.execute_query(RAW_BOARD.format(p=p), [tenant.id])
-                for stage_id in open_stage_ids:
-                    await db.execute_query(RAW_COLUMN.format(p=p, q=q), [tenant.id, stage_id])
+        async def raw_board() -> None:
+            db = connection()
+            await db.execute_query(RAW_BOARD.format(p=p), [tenant.id])
+            for stage_id in open_stage_ids:
+                await db.execute_query(RAW_COLUMN.format(p=p, q=q), [tenant.id, stage_id])
 
-            board_ms = await _median_ms(board, rounds)
-            raw_ms = await _median_ms(raw_board, rounds)
-            rows += [
-                (
-                    f"pipelineBoard, {opportunities} open deals, API median",
-                    f"{board_ms:.1f} ms",
-                    "counts, totals, 20 deals per column",
-                ),
-                ("same by raw SQL (GROUP BY + 1 page per column)", f"{raw_ms:.1f} ms", ""),
-            ]
-    finally:
-        await runtime.stop()
+        board_ms = await _median_ms(board, rounds)
+        raw_ms = await _median_ms(raw_board, rounds)
+        rows += [
+            (
+                f"pipelineBoard, {opportunities} open deals, API median",
+                f"{board_ms:.1f} ms",
+                "counts, totals, 20 deals per column",
+            ),
+            ("same by raw SQL (GROUP BY + 1 page per column)", f"{raw_ms:.1f} ms", ""),
+        ]
     return rows
 
 

@@ -48,13 +48,14 @@ def money_errors(
         errors.append(user_error([*path, "amount"], "Enter an amount below 10^15.", "INVALID"))
     elif value.amount < 0 and not allow_negative:
         errors.append(user_error([*path, "amount"], "The amount cannot be negative.", "NEGATIVE"))
-    if not CURRENCY.match(value.currency or ""):
-        errors.append(
-            user_error(
-                [*path, "currency"], "Use a three-letter currency code such as CNY.", "INVALID"
-            )
-        )
-    return errors
+    return errors + currency_code_errors(value.currency, [*path, "currency"])
+
+
+def currency_code_errors(code: str | None, path: list[str]) -> list[UserError]:
+    """userErrors for a currency code that is not three capital letters (ISO 4217 form)."""
+    if CURRENCY.match(code or ""):
+        return []
+    return [user_error(path, "Use a three-letter currency code such as CNY.", "INVALID")]
 
 
 def exact_money_errors(

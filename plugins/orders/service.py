@@ -9,6 +9,7 @@ from tortoise.exceptions import IntegrityError
 
 from core import validation as v
 from core.events import CREATED
+from core.graphql.money import currency_code_errors
 from core.graphql.payloads import UserError, UserInputError, fail, user_error
 from core.graphql.relay import maybe_pk
 from core.sequences import next_number
@@ -50,15 +51,13 @@ def _details_errors(data: Any) -> list[UserError]:
 
 
 async def create_order(ctx: RequestContext, data: CreateOrderInput) -> models.Order:
-    from core.graphql.money import CURRENCY
-
     errors = _details_errors(data)
     customer = await visible_customer(ctx, data.customer_id)
     if customer is None:
         errors.append(user_error("customerId", "No such customer.", "NOT_FOUND"))
-    if not CURRENCY.match(data.currency or ""):
-        errors.append(user_error("currency", "Use a three-letter currency code.", "INVALID"))
-        raise UserInputError(errors)
+    currency_problems = currency_code_errors(data.currency, ["currency"])
+    if currency_problems:  # lines are priced in the currency: nothing more to check
+        raise UserInputError(errors + currency_problems)
     book_id = None
     if data.price_book_id is not None:
         book = await products.PriceBook.get_or_none(

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from core import validation as v
-from core.graphql.money import CURRENCY
+from core.graphql.money import currency_code_errors
 from core.graphql.payloads import UserError, fail, user_error
 from core.graphql.relay import maybe_pk
 from plugins.products.line_pricing import PricedLines
@@ -107,6 +107,4 @@ def currency_errors(currency: str | None) -> list[UserError]:
                 "REQUIRED",
             )
         ]
-    if not CURRENCY.match(currency):
-        return [user_error("currency", "Use a three-letter currency code such as CNY.", "INVALID")]
-    return []
+    return currency_code_errors(currency, ["currency"])
