@@ -33,8 +33,7 @@ def quantum(currency: str) -> Decimal:
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """`amount` rounded half up to the currency's minor unit."""
-    # Decimal() also takes an AmountField's unsaved integer default (0).
-    return Decimal(amount).quantize(quantum(currency), rounding=ROUND_HALF_UP)
+    return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
 
 
 def has_sub_minor_digits(amount: Decimal, currency: str) -> bool:
@@ -57,6 +56,13 @@ class AmountField(fields.BigIntField):
     with `StoredSum` and convert with `from_stored` (PostgreSQL's SUM(bigint) is numeric,
     SQLite's an integer: both are thousandths).
     """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # An unsaved row takes the default as is: make `default=0` a Decimal like every
+        # amount read back, so code never meets an int amount.
+        if isinstance(self.default, int) and not isinstance(self.default, bool):
+            self.default = Decimal(self.default)
 
     def to_db_value(self, value: Any, instance: Any) -> Any:
         if value is None:
@@ -91,7 +97,6 @@ def from_stored(value: int | Decimal | None) -> Decimal:
 
 def trimmed(value: Decimal) -> Decimal:
     """`value` without trailing zeros and never in exponent form: 2.500 -> 2.5, 100.000 -> 100."""
-    value = Decimal(value)  # also an AmountField's unsaved integer default
     if value == value.to_integral_value():
         return value.quantize(Decimal(1))
     return value.normalize()
