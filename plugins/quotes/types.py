@@ -152,10 +152,14 @@ class Quote(Node):
 
     @strawberry.field(description="Every revision of this quote, first to last.")
     async def revisions(self, info: Info) -> list[Quote]:
-        rows = await (
-            await info.context.visible(models.Quote.filter(number=self.row.number))
-        ).order_by("revision")
-        return [Quote.from_row(r) for r in rows]
+        ctx = info.context
+
+        async def batch(numbers: list[str]) -> list[list[Quote]]:
+            queryset = models.Quote.filter(number__in=numbers)
+            rows = await (await ctx.visible(queryset)).order_by("revision")
+            return [[Quote.from_row(r) for r in g] for g in grouped_by(rows, "number", numbers)]
+
+        return await ctx.loader("quotes.revisions", batch).load(self.row.number)
 
 
 @strawberry.type
