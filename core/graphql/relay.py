@@ -104,6 +104,18 @@ class Connection(Generic[T]):
     async def total_count(self) -> int:
         return await self.count()
 
+    @classmethod
+    def empty(cls) -> Connection[Any]:
+        """No records: what a caller without the read permission is shown."""
+
+        async def none() -> int:
+            return 0
+
+        page = PageInfo(
+            has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
+        )
+        return cls(edges=[], page_info=page, count=none)
+
 
 @strawberry.enum
 class OrderDirection(Enum):

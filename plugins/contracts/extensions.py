@@ -5,25 +5,11 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from core.graphql.relay import Connection, PageInfo, order_spec, paginate
+from core.graphql.relay import Connection, order_spec, paginate
 from plugins.contracts import models
 from plugins.contracts.inputs import ContractFilter, ContractOrder
 from plugins.contracts.queries import DEFAULT_ORDER, visible_contracts
 from plugins.contracts.types import Contract
-
-
-async def _none() -> int:
-    return 0
-
-
-def _empty() -> Connection[Contract]:
-    return Connection(
-        edges=[],
-        page_info=PageInfo(
-            has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
-        ),
-        count=_none,
-    )
 
 
 @strawberry.type
@@ -44,7 +30,7 @@ class CustomerContracts:
         order_by: list[ContractOrder] | None = None,
     ) -> Connection[Contract]:
         if not info.context.can("contract.read"):
-            return _empty()
+            return Connection.empty()
         mine = models.Contract.filter(customer_id=self.row.id)  # type: ignore[attr-defined]
         return await paginate(
             await visible_contracts(info, filter, mine),
