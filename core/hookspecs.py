@@ -67,6 +67,11 @@ def register_document_templates() -> Any:
 
 
 @hookspec
+def register_report_metrics() -> Any:
+    """Return ReportMetrics: per-salesperson figures the reports plugin's leaderboard shows."""
+
+
+@hookspec
 def on_event(event: Any) -> None:
     """React to a committed DomainEvent (record created/updated/deleted or a named event)."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,3 +119,23 @@ class DocumentTemplate:
     title: str
     source: str
     sample: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ReportMetric:
+    """A figure per salesperson over a period, contributed to reports (the leaderboard).
+
+    `rows(start, end, currency)` returns a queryset of the plugin's TenantModel holding the
+    records that count for [start, end) (money metrics: only those in `currency`); `value()`
+    returns the aggregate to compute over them, `Count("id")` or `core.money.StoredSum(...)`
+    for a money metric (`money=True`). The reports plugin groups the rows by `owner_field`,
+    narrows them to the owners the caller may see, and runs one query per metric.
+    """
+
+    name: str  # camelCase, unique across plugins: "activitiesLogged"
+    title: str
+    permission: str  # a caller without it does not see the metric
+    rows: Callable[[dt.datetime, dt.datetime, str], Any]
+    value: Callable[[], Any]
+    money: bool = False
+    owner_field: str = "owner_id"

@@ -116,6 +116,25 @@ async def test_hook_register_routes(api: Api, world: World) -> None:
     assert status == 403 and error_codes(body) == ["MODULE_DISABLED"]
 
 
+async def test_hook_register_report_metrics(api: Api, world: World) -> None:
+    for name in ("A", "B"):
+        await api.data(CREATE, {"n": f"Metric {name}"}, world.token("admin"))
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    query = """query($d: Date!) { leaderboard(from: $d, to: $d) {
+      metrics { name title money } rows { name metrics { name value } } } }"""
+    board = (await api.data(query, {"d": today}, world.token("admin")))["leaderboard"]
+    assert {"name": "customersCreated", "title": "Customers created", "money": False} in board[
+        "metrics"
+    ]
+    me = (await api.data("{ me { name } }", token=world.token("admin")))["me"]["name"]
+    values = {r["name"]: r["metrics"] for r in board["rows"]}
+    assert {"name": "customersCreated", "value": "2"} in values[me]
+    assert {"name": "customersCreated", "value": "0"} in values["Sales"]
+    # A role without the metric's permission gets the leaderboard without that column.
+    board = (await api.data(query, {"d": today}, world.token("sales")))["leaderboard"]
+    assert "customersCreated" not in [m["name"] for m in board["metrics"]]
+
+
 async def test_hook_register_document_templates(runtime: Runtime, api: Api, world: World) -> None:
     data = await api.data(
         "{ documentTemplates { name title plugin isOverridden } }", token=world.token("admin")

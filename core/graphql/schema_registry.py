@@ -30,10 +30,12 @@ CORE = "core"
 OWNER_KEY = "tessera.plugin"
 
 
-def owned_by(plugin: str) -> dict[str, str]:
-    """Field metadata that shows a field only to tenants that enabled `plugin` as well:
-    `strawberry.field(metadata=owned_by("opportunities"))` on a type or input of your own."""
-    return {OWNER_KEY: plugin}
+def owned_by(*plugins: str) -> dict[str, tuple[str, ...]]:
+    """Field metadata that shows a field only to tenants that enabled `plugins` as well:
+    `strawberry.field(metadata=owned_by("opportunities"))` on a type or input of your own,
+    or on a root field whose data comes from other plugins (a report reading leads and
+    opportunities carries `owned_by("leads", "opportunities")`)."""
+    return {OWNER_KEY: plugins}
 
 
 # Extension fields live on the target class itself, which is shared by every registry of the
@@ -77,7 +79,7 @@ class TenantSchema(strawberry.Schema):
         return [
             f
             for f in type_definition.fields
-            if (f.metadata or {}).get(OWNER_KEY, CORE) in visible
+            if visible.issuperset((f.metadata or {}).get(OWNER_KEY, ()))
             and self.registry.owner_of(type_definition.name, _names.from_field(f)) in visible
         ]
 

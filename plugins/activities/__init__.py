@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from core.hookspecs import hookimpl
-from core.manifest import ModelApp, Permission, PluginManifest, ScheduledJob, TypeExtension
+from core.manifest import (
+    ModelApp,
+    Permission,
+    PluginManifest,
+    ReportMetric,
+    ScheduledJob,
+    TypeExtension,
+)
 
 MANIFEST = PluginManifest(
     name="activities",
@@ -107,3 +114,29 @@ async def on_event(event: Any) -> None:
     if _runtime:
         await first_contact_task(_runtime[-1], event)
         await contract_renewal_task(_runtime[-1], event)
+
+
+def _logged_activities(start: Any, end: Any, currency: str) -> Any:
+    """Calls, meetings and notes held in the period, and tasks completed in it."""
+    from tortoise.expressions import Q
+
+    from plugins.activities.models import Activity
+
+    held = Q(kind__in=["CALL", "MEETING", "NOTE"], occurred_at__gte=start, occurred_at__lt=end)
+    done = Q(kind="TASK", status="DONE", completed_at__gte=start, completed_at__lt=end)
+    return Activity.filter(held | done)
+
+
+@hookimpl
+def register_report_metrics() -> list[ReportMetric]:
+    from tortoise.functions import Count
+
+    return [
+        ReportMetric(
+            name="activitiesLogged",
+            title="Activities logged",
+            permission="activity.read",
+            rows=_logged_activities,
+            value=lambda: Count("id"),
+        )
+    ]

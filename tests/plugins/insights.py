@@ -1,8 +1,8 @@
 """A partner-style plugin made for tests: it uses every hook core offers.
 
 It extends the customers plugin's Customer type (a declared dependency), listens to events,
-runs a scheduled job, serves an HTTP route, contributes a PDF document template and marks
-itself started.
+runs a scheduled job, serves an HTTP route, contributes a PDF document template and a
+leaderboard metric, and marks itself started.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from core.manifest import (
     DocumentTemplate,
     Permission,
     PluginManifest,
+    ReportMetric,
     ScheduledJob,
     TypeExtension,
 )
@@ -130,6 +131,27 @@ def register_routes() -> list[Route]:
 @hookimpl
 def register_document_templates() -> list[DocumentTemplate]:
     return [SUMMARY]
+
+
+def customers_created(start: dt.datetime, end: dt.datetime, currency: str) -> Any:
+    from plugins.customers.models import Customer
+
+    return Customer.filter(created_at__gte=start, created_at__lt=end)
+
+
+@hookimpl
+def register_report_metrics() -> list[ReportMetric]:
+    from tortoise.functions import Count
+
+    return [
+        ReportMetric(
+            name="customersCreated",
+            title="Customers created",
+            permission="insight.read",
+            rows=customers_created,
+            value=lambda: Count("id"),
+        )
+    ]
 
 
 @hookimpl
