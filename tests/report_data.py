@@ -13,10 +13,13 @@ from decimal import Decimal
 
 from core.tenancy import tenant_scope
 from plugins.activities.models import Activity
+from plugins.contracts.models import Contract
 from plugins.customers.models import Customer
 from plugins.leads.models import Lead
 from plugins.opportunities.models import Opportunity, PipelineStage
 from plugins.opportunities.service import DEFAULT_PIPELINE
+from plugins.orders.models import Order
+from plugins.quotes.models import Quote, QuoteLine
 from tests.support import World
 
 UTC = dt.UTC
@@ -124,10 +127,10 @@ async def arrange_sales(world: World, today: dt.date) -> SalesData:
         await _lead(None, "Chen Jie", "EVENT", "NEW", "2026-03-10")
         await _lead(u["sales"], "Zhao Min", "WEB", "NEW", "2025-12-31")
         deal = _deal
-        await deal(
+        o1 = await deal(
             stages, u["sales"], acme, "O1", "1000", "Won", "2026-01-06", "2026-02-10", lead=l1
         )
-        await deal(
+        o2 = await deal(
             stages, u["sales"], acme, "O2", "500", "Lost", "2026-01-21", "2026-02-20", lead=l2
         )
         await deal(
@@ -185,4 +188,85 @@ async def arrange_sales(world: World, today: dt.date) -> SalesData:
                 created_by_id=u[owner],
                 occurred_at=at(when),
             )
+        await _quote(u["sales"], acme, o1, [(1, "Seat", "800"), (2, "Support", "200")])
+        await _quote(u["sales"], acme, o2, [(1, "Seat", "500")])
+        await _orders(u, acme)
+        await _contracts(u, acme, this_month, next_month)
     return SalesData(stages=stages, this_month=this_month, next_month=next_month)
+
+
+async def _quote(owner: int, customer: Customer, deal: Opportunity, lines: list) -> None:
+    """Quoted products: O1 (won) Seat 800 + Support 200; O2 (lost) Seat 500."""
+    quote = await Quote.create(
+        number=f"Q-{deal.name}",
+        title=deal.name,
+        customer=customer,
+        owner_id=owner,
+        opportunity_id=deal.id,
+        currency="CNY",
+        valid_until=dt.date(2026, 12, 31),
+    )
+    for position, (product, name, net) in enumerate(lines, start=1):
+        value = Decimal(net)
+        await QuoteLine.create(
+            quote=quote,
+            position=position,
+            product_id=product,
+            sku=name.upper(),
+            name=name,
+            unit="pc",
+            quantity=Decimal(1),
+            unit_price=value,
+            price_source="MANUAL",
+            gross=value,
+            discount=Decimal(0),
+            net=value,
+            tax=Decimal(0),
+            total=value,
+        )
+
+
+async def _orders(u: dict[str, int], customer: Customer) -> None:
+    """SO1 sales 1000 confirmed 2026-01-15; SO2 sales2 2000 confirmed 2026-02-01 and paid
+    2026-03-05; SO3 cancelled and SO4 draft count nowhere."""
+    for number, owner, status, total, confirmed, paid in (
+        ("SO1", "sales", "CONFIRMED", "1000", "2026-01-15", None),
+        ("SO2", "sales2", "PAID", "2000", "2026-02-01", "2026-03-05"),
+        ("SO3", "sales", "CANCELLED", "500", "2026-02-10", None),
+        ("SO4", "sales", "DRAFT", "700", None, None),
+    ):
+        await Order.create(
+            number=number,
+            customer=customer,
+            owner_id=u[owner],
+            status=status,
+            currency="CNY",
+            grand_total=Decimal(total),
+            paid_amount=Decimal(total) if paid else Decimal(0),
+            confirmed_at=at(confirmed) if confirmed else None,
+            paid_at=at(paid) if paid else None,
+        )
+
+
+async def _contracts(
+    u: dict[str, int], customer: Customer, this_month: dt.date, next_month: dt.date
+) -> None:
+    """K1 sales 1200 auto-renewing, ends this month; K2 sales2 3000 ends next month; K3 was
+    terminated and is due for nothing."""
+    for number, owner, status, value, end, auto in (
+        ("K1", "sales", "ACTIVE", "1200", this_month + dt.timedelta(9), True),
+        ("K2", "sales2", "ACTIVE", "3000", next_month + dt.timedelta(4), False),
+        ("K3", "sales", "TERMINATED", "900", this_month + dt.timedelta(2), False),
+    ):
+        await Contract.create(
+            number=number,
+            title=number,
+            customer=customer,
+            owner_id=u[owner],
+            status=status,
+            start_date=dt.date(2026, 1, 1),
+            end_date=end,
+            value=Decimal(value),
+            currency="CNY",
+            auto_renew=auto,
+        )

@@ -380,7 +380,9 @@ async def test_csv_export_neutralises_formulas_in_names(api: Api, sales) -> None
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
-    rows = list(csv.reader(io.StringIO(response.text)))
+    # UTF-8 with a byte-order mark, so Excel does not read Chinese names as GBK.
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Owner", "Won", "Lost"]
     assert rows[1][0] == '\'=HYPERLINK("http://x","y")' and rows[1][5] == "2000.00"
     assert rows[2][0] == "Sales" and rows[2][1:3] == ["1", "1"]
@@ -390,7 +392,7 @@ async def test_csv_export_neutralises_formulas_in_names(api: Api, sales) -> None
 async def test_csv_export_covers_the_callers_records_only(api: Api, sales) -> None:
     world, _ = sales
     response = await export(api, world, "sales", "/reports/winRate.csv", groupBy="OWNER", **Q1)
-    labels = [row[0] for row in csv.reader(io.StringIO(response.text))][1:]
+    labels = [row[0] for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig")))][1:]
     assert labels == ["Sales", "Total"]
 
 
@@ -436,3 +438,50 @@ async def test_pdf_export_holds_the_figures_and_its_charts(api: Api, sales) -> N
     funnel = await export(api, world, "admin", "/reports/salesFunnel.pdf", groupBy="SOURCE", **Q1)
     funnel_text = pdf_text(funnel.content)
     assert "Sales funnel" in funnel_text and "REFERRAL" in funnel_text
+
+
+async def test_win_rate_by_product_reads_the_quoted_lines(api: Api, sales) -> None:
+    world, _ = sales
+    report = (await api.data(WIN_RATE, {**Q1, "by": "PRODUCT"}, world.token("admin")))["winRate"]
+    assert [(r[0], r[1], r[2], r[5]) for r in win_rows(report)] == [
+        ("Seat", 1, 1, "800.00"),
+        ("Support", 1, 0, "200.00"),
+    ]
+    # Each quoted deal once in the total, at its own amount.
+    total = report["total"]
+    assert (total["won"], total["lost"], total["wonAmount"]["amount"]) == (1, 1, "1000.00")
+
+
+REVENUE = """query($from: Date!, $to: Date!) { orderRevenue(from: $from, to: $to) {
+  months { month orders orderedAmount { amount } collectedAmount { amount } }
+  orders orderedAmount { amount } collectedAmount { amount } } }"""
+
+
+async def test_order_revenue_by_month_booked_and_collected(api: Api, sales) -> None:
+    world, _ = sales
+    report = (await api.data(REVENUE, Q1, world.token("admin")))["orderRevenue"]
+    assert [
+        (m["month"], m["orders"], m["orderedAmount"]["amount"], m["collectedAmount"]["amount"])
+        for m in report["months"]
+    ] == [
+        ("2026-01", 1, "1000.00", "0.00"),
+        ("2026-02", 1, "2000.00", "0.00"),
+        ("2026-03", 0, "0.00", "2000.00"),
+    ]
+    assert (report["orders"], report["orderedAmount"]["amount"]) == (2, "3000.00")
+    mine = (await api.data(REVENUE, Q1, world.token("sales")))["orderRevenue"]
+    assert [m["orders"] for m in mine["months"]] == [1, 0, 0]
+
+
+async def test_contracts_due_for_renewal_per_month(api: Api, sales) -> None:
+    world, data = sales
+    query = """{ renewalsDue(months: 2) { months { month contracts value { amount } autoRenew }
+      contracts value { amount } } }"""
+    report = (await api.data(query, token=world.token("admin")))["renewalsDue"]
+    assert [
+        (m["month"], m["contracts"], m["value"]["amount"], m["autoRenew"]) for m in report["months"]
+    ] == [
+        (f"{data.this_month:%Y-%m}", 1, "1200.00", 1),
+        (f"{data.next_month:%Y-%m}", 1, "3000.00", 0),
+    ]
+    assert (report["contracts"], report["value"]["amount"]) == (2, "4200.00")

@@ -18,10 +18,9 @@ from plugins.reports.table import ReportTable
 # OWASP's list (CSV Injection): a spreadsheet may read a cell starting with one of these as
 # a formula. Tab and carriage return count because some programs strip them and read on.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# A cell that is exactly a plain number, like a refund's "-12.50" or a rate's "-3.5%", can
-# hold no formula: spreadsheets read it as that number. OWASP would quote it too, which makes
-# losses and refunds text that SUM() skips; we leave such cells numeric instead.
-_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?%?")
+# Negative numbers are quoted too, as OWASP advises (and our contract says: every cell
+# starting with one of these): built-in reports have none, and a "-" cell that looks numeric
+# to us may not to every spreadsheet's parser.
 _SAFE_FILENAME = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
@@ -47,7 +46,7 @@ def csv_filename(table: ReportTable) -> str:
 
 def neutralised(text: str) -> str:
     """`text`, with a leading quote when a spreadsheet could take it for a formula."""
-    if text.startswith(_FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+    if text.startswith(_FORMULA_STARTS):
         return "'" + text
     return text
 

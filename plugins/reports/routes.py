@@ -69,7 +69,8 @@ async def csv_export(request: Request) -> Response:
     if isinstance(table, Response):
         return table
     return Response(
-        table_csv(table),
+        # With a byte-order mark: Excel on Chinese Windows reads a CSV without one as GBK.
+        table_csv(table).encode("utf-8-sig"),
         media_type="text/csv; charset=utf-8",
         headers=_headers(csv_filename(table)),
     )

@@ -94,7 +94,7 @@ SUMMED = ("won", "lost", "won_amount", "lost_amount", "won_priced")
 
 async def _deal_totals(scope: ReportScope, start: dt.date, end: dt.date) -> dict[str, Any]:
     """The total row when product rows overlap (a deal with two products is in both): each
-    deal once, at its own amount."""
+    deal with a quoted product once, at its own amount."""
     s = Statement(scope)
     c = s.currency()
     rows = await s.rows(
@@ -110,6 +110,11 @@ async def _deal_totals(scope: ReportScope, start: dt.date, end: dt.date) -> dict
         FROM opportunities_opportunity o
         WHERE {s.scope("o")} AND o.status IN ('WON', 'LOST')
           AND o.closed_date >= {s.param(start)} AND o.closed_date <= {s.param(end)}
+          AND EXISTS (
+            SELECT 1 FROM quotes_quote q JOIN quotes_line ql ON ql.quote_id = q.id
+            WHERE q.opportunity_id = o.id AND q.tenant_id = o.tenant_id
+              AND q.superseded_by_id IS NULL
+          )
         """
     )
     return {name: rows[0][name] or 0 for name in SUMMED}
