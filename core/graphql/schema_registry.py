@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.types.base import StrawberryObjectDefinition
 
 from core.api import CORE_MUTATIONS, CORE_QUERIES, CORE_TYPES
+from core.graphql.document_cache import DocumentCache, Documents
 from core.graphql.permissions import PlatformAdmin, Public, SignedIn
 from core.manifest import TypeExtension
 from core.plugins import PluginHost, PluginLoadError
@@ -206,6 +207,7 @@ class SchemaRegistry:
             t for owner in (CORE, *sorted(enabled)) for t in self.types_by_plugin.get(owner, [])
         ]
         s = self.settings
+        documents = Documents()
         try:
             return TenantSchema(
                 self,
@@ -214,6 +216,7 @@ class SchemaRegistry:
                 mutation=self.mutation,
                 types=types,
                 extensions=[
+                    lambda: DocumentCache(documents),
                     lambda: QueryDepthLimiter(max_depth=s.max_query_depth),
                     lambda: MaxAliasesLimiter(max_alias_count=s.max_aliases),
                     lambda: MaxTokensLimiter(max_token_count=s.max_tokens),

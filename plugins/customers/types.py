@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from core.api.types import User
-from core.graphql.loaders import grouped_by, load_user
+from core.graphql.loaders import BatchLoad, grouped_by, load_user
 from core.graphql.relay import Node, to_global_id
 from plugins.customers import models
 
@@ -182,17 +182,18 @@ class Customer(Node):
         ]
 
 
-async def load_customer(info: Info, customer_id: int | None) -> Customer | None:
-    """A customer the caller may see, batched across the request."""
-    if customer_id is None:
-        return None
+async def _fetch_customers(info: Info, ids: list[int]) -> list[Customer | None]:
     ctx = info.context
+    if not ctx.can("customer.read"):
+        return [None] * len(ids)
+    rows = await ctx.visible(models.Customer.filter(id__in=ids))
+    by_id = {r.id: Customer.from_row(r) for r in await rows}
+    return [by_id.get(i) for i in ids]
 
-    async def batch(ids: list[int]) -> list[Customer | None]:
-        if not ctx.can("customer.read"):
-            return [None] * len(ids)
-        rows = await ctx.visible(models.Customer.filter(id__in=ids))
-        by_id = {r.id: Customer.from_row(r) for r in await rows}
-        return [by_id.get(i) for i in ids]
 
-    return await ctx.loader("customers.customer", batch).load(customer_id)
+# Customers the caller may see, by id, batched across the request.
+CUSTOMERS = BatchLoad("customers.customer", _fetch_customers)
+
+
+async def load_customer(info: Info, customer_id: int | None) -> Customer | None:
+    return await CUSTOMERS.one(info, customer_id)

@@ -13,15 +13,18 @@ from tortoise.queryset import QuerySet
 
 from core.graphql.amount_filter import amount_q
 from core.graphql.filters import Column, to_q
+from core.graphql.loaders import USERS
 from core.graphql.money import Money, money_in
 from core.graphql.permissions import requires
 from core.graphql.relay import Connection, maybe_pk, order_spec, paginate
+from core.graphql.selection import selected_below
 from core.money import StoredSum, from_stored
+from plugins.customers.types import CUSTOMERS
 from plugins.opportunities import models
 from plugins.opportunities.inputs import OpportunityFilter, OpportunityOrder
 from plugins.opportunities.models import OPEN
 from plugins.opportunities.service import stage_by_gid, stages
-from plugins.opportunities.types import Opportunity, PipelineStage
+from plugins.opportunities.types import STAGES, Opportunity, PipelineStage
 
 COLUMNS = {
     "owner": Column("owner_id", "User"),
@@ -37,6 +40,19 @@ async def visible_opportunities(info: Info, filter: OpportunityFilter | None) ->
     if filter is not None:
         queryset = queryset.filter(to_q(filter, COLUMNS, AMOUNTS))
     return await info.context.visible(queryset)
+
+
+async def prefetch_related(info: Info, rows: list[models.Opportunity]) -> None:
+    """Load the stages, customers and owners a page of deals shows in one query each, before
+    its nodes are resolved, so those fields answer without waiting (see BatchLoad)."""
+    wanted = selected_below(info, ("edges", "node"))
+    for field, load, column in (
+        ("stage", STAGES, "stage_id"),
+        ("customer", CUSTOMERS, "customer_id"),
+        ("owner", USERS, "owner_id"),
+    ):
+        if field in wanted:
+            await load.prefetch(info, [getattr(row, column) for row in rows])
 
 
 async def load_opportunity(info: Info, pk: int | None) -> Opportunity | None:
@@ -100,7 +116,7 @@ class OpportunityQueries:
         order_by: list[OpportunityOrder] | None = None,
     ) -> Connection[Opportunity]:
         queryset = await visible_opportunities(info, filter)
-        return await paginate(
+        page = await paginate(
             queryset,
             order_spec(order_by, [("created_at", True)]),
             Opportunity.from_row,
@@ -109,6 +125,8 @@ class OpportunityQueries:
             last,
             before,
         )
+        await prefetch_related(info, [edge.node.row for edge in page.edges])
+        return page
 
     @strawberry.field(permission_classes=requires("opportunity.read"))
     async def opportunity(self, info: Info, id: strawberry.ID) -> Opportunity | None:

@@ -11,10 +11,10 @@ import strawberry
 from strawberry.types import Info
 
 from core.api.types import User
-from core.graphql.loaders import grouped_by, load_user
+from core.graphql.loaders import USERS, BatchLoad, grouped_by, load_user
 from core.graphql.money import Money, money_in
 from core.graphql.relay import Node, to_global_id
-from plugins.customers.types import Contact, Customer, load_customer
+from plugins.customers.types import CUSTOMERS, Contact, Customer
 from plugins.opportunities import models
 
 
@@ -59,18 +59,17 @@ class PipelineStage:
         )
 
 
+async def _fetch_stages(info: Info, ids: list[int]) -> list[PipelineStage | None]:
+    rows = {r.id: PipelineStage.from_row(r) for r in await models.PipelineStage.filter(id__in=ids)}
+    return [rows.get(i) for i in ids]
+
+
+# Stages of the tenant by id, batched across the request (None once removed).
+STAGES = BatchLoad("opportunities.stage", _fetch_stages)
+
+
 async def load_stage(info: Info, stage_id: int | None) -> PipelineStage | None:
-    """A stage of the tenant by id, batched across the request (None once removed)."""
-    if stage_id is None:
-        return None
-
-    async def batch(ids: list[int]) -> list[PipelineStage | None]:
-        rows = {
-            r.id: PipelineStage.from_row(r) for r in await models.PipelineStage.filter(id__in=ids)
-        }
-        return [rows.get(i) for i in ids]
-
-    return await info.context.loader("opportunities.stage", batch).load(stage_id)
+    return await STAGES.one(info, stage_id)
 
 
 @strawberry.type(description="The opportunity entering a stage.")
@@ -162,17 +161,19 @@ class Opportunity(Node):
             updated_at=row.updated_at,
         )
 
+    # Plain functions returning the value (prefetched by the page) or an awaitable of it:
+    # see core.graphql.loaders.BatchLoad.
     @strawberry.field
-    async def stage(self, info: Info) -> PipelineStage | None:
-        return await load_stage(info, self.row.stage_id)
+    def stage(self, info: Info) -> PipelineStage | None:
+        return STAGES.field(info, self.row.stage_id)
 
     @strawberry.field(description="The customer, when you may see it.")
-    async def customer(self, info: Info) -> Customer | None:
-        return await load_customer(info, self.row.customer_id)
+    def customer(self, info: Info) -> Customer | None:
+        return CUSTOMERS.field(info, self.row.customer_id)
 
     @strawberry.field
-    async def owner(self, info: Info) -> User | None:
-        return await load_user(info, self.row.owner_id)
+    def owner(self, info: Info) -> User | None:
+        return USERS.field(info, self.row.owner_id)
 
     @strawberry.field(description="Contacts involved that you may see, by name.")
     async def contacts(self, info: Info) -> list[Contact]:
