@@ -55,9 +55,7 @@ class DocumentCache(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.query is not None and context.graphql_document is None:
-            context.graphql_document = self.documents.parsed(
-                context.query, **context.parse_options
-            )
+            context.graphql_document = self.documents.parsed(context.query, **context.parse_options)
         yield
 
     def on_validate(self) -> Iterator[None]:
