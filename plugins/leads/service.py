@@ -7,13 +7,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from core import validation as v
-from core.bulk import reserve_ids
+from core.bulk import build_rows, insert_many, reserve_ids
 from core.events import CREATED, UnitOfWork
 from core.graphql.payloads import UserError, user_error
 from core.models import Membership, Tenant
@@ -65,6 +66,7 @@ TEXT_LIMITS = {
 }
 
 
+@cache
 def camel(name: str) -> str:
     head, *rest = name.split("_")
     return head + "".join(p.title() for p in rest)
@@ -376,15 +378,21 @@ async def create_leads(runtime: Runtime, work: UnitOfWork, items: list[NewLead])
     rows: list[models.Lead] = []
     routed: list[models.Lead] = []
     ids = iter(await reserve_ids(models.Lead, len(items)))
-    for item, values in zip(items, columns, strict=True):
-        row = models.Lead(
-            **values,
-            id=next(ids),
-            last_activity_at=stamp,
-            created_at=stamp,
-            updated_at=stamp,
-            owner_id=item.owner_id,
-        )
+    fresh = build_rows(
+        models.Lead,
+        [
+            {
+                **values,
+                "id": next(ids),
+                "last_activity_at": stamp,
+                "created_at": stamp,
+                "updated_at": stamp,
+                "owner_id": item.owner_id,
+            }
+            for item, values in zip(items, columns, strict=True)
+        ],
+    )
+    for row in fresh:
         row.score = score(rules, row)
         match = duplicates.match(row)
         if match:
@@ -397,7 +405,7 @@ async def create_leads(runtime: Runtime, work: UnitOfWork, items: list[NewLead])
             row.assigned_at = stamp
         duplicates.remember(row)
         rows.append(row)
-    await models.Lead.bulk_create(rows, batch_size=MAX_BULK)
+    await insert_many(models.Lead, rows, MAX_BULK)
     await router.save()
     await work.record_many(PLUGIN, CREATED, rows, "Lead")
     by_rule = {row.id for row in routed}
