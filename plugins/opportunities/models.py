@@ -70,6 +70,8 @@ class Opportunity(TenantModel):
             ("tenant_id", "stage_id", "expected_close_date", "id"),
             ("tenant_id", "owner_id"),
             ("tenant_id", "customer_id"),
+            # Closed deals of a period: win rate, cycle length, leaderboard, forecast.
+            ("tenant_id", "status", "closed_date"),
         )
 
 
