@@ -8,12 +8,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-
 from core.documents.assets import asset_url
 from core.documents.errors import DocumentError
-from core.documents.fetcher import BundledOnlyFetcher
 
 log = logging.getLogger("tessera.documents")
 T = TypeVar("T")
@@ -41,6 +37,13 @@ def render_pdf(html: str) -> bytes:
     relative one to resolve against. Blocking: async code goes through `in_render_thread`.
     Raises DocumentError when WeasyPrint cannot lay the document out.
     """
+    # WeasyPrint (with fontTools, Pillow, cffi) is imported on the first document, not at
+    # start-up, where it was nearly half of every worker's import time.
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    from core.documents.fetcher import BundledOnlyFetcher
+
     fetcher = BundledOnlyFetcher()
     # A fresh font configuration per document: @font-face rules of one tenant's template
     # must not reach another tenant's documents.
