@@ -183,7 +183,15 @@ def _beyond(order: OrderSpec, values: list[Any], forward: bool) -> Q:
         ahead = desc == forward  # ascending+forward looks for greater values
         same = {order[j][0]: values[j] for j in range(i)}
         alternatives.append(Q(**same, **{f"{name}__{'lt' if ahead else 'gt'}": values[i]}))
-    return Q(*alternatives, join_type="OR")
+    beyond = Q(*alternatives, join_type="OR")
+    first, desc = order[0]
+    if values[0] is None:
+        return beyond
+    # The same condition on the leading column alone, redundant but what lets the planner
+    # start its index walk at the cursor: with the OR alone, SQLite walked the index from the
+    # top of the order to the cursor (page 10 000 cost 7x page 1 at a million deals).
+    bound = f"{first}__{'lte' if desc == forward else 'gte'}"
+    return Q(Q(**{bound: values[0]}), beyond)
 
 
 def order_spec(order_by: Sequence[Any] | None, default: OrderSpec) -> OrderSpec:
