@@ -1,8 +1,12 @@
 """`customers(first: 50)` with contacts and owners through the ASGI app, beside the same rows
-read by raw SQL and serialised with json in the same process."""
+read by raw SQL and serialised with json in the same process.
+
+    python -m bench.customers_page [--customers 5000] [--rounds 200] [--database-url URL]
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import random
@@ -211,3 +215,36 @@ async def _median_ms(fn: Any, rounds: int) -> float:
         await fn()
         samples.append((time.perf_counter() - start) * 1000)
     return statistics.median(samples)
+
+
+def main() -> None:
+    import argparse
+    import platform
+    import tempfile
+
+    from bench.startup import measure_startup
+
+    parser = argparse.ArgumentParser(prog="python -m bench.customers_page")
+    parser.add_argument("--customers", type=int, default=5000)
+    parser.add_argument("--contacts-per-customer", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite://{tmp}/bench.sqlite3"
+        asyncio.run(recreate_database(url))
+        rows = asyncio.run(run(url, args.customers, args.contacts_per_customer, args.rounds))
+        rows = measure_startup(url) + rows
+    print(
+        f"\nTessera benchmarks on {url.split('://')[0]}, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.machine()}, "
+        f"{args.customers} customers x {args.contacts_per_customer} contacts\n"
+    )
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure'.ljust(width)}  {'value':>12}  note")
+    for name, value, note in rows:
+        print(f"{name.ljust(width)}  {value:>12}  {note}")
+
+
+if __name__ == "__main__":
+    main()
