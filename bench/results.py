@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bench.dataset import Dataset
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
+PG_SETTINGS = ("shared_buffers", "work_mem", "effective_cache_size")
 _TARGET = re.compile(r"(<=|>=|=)\s*([\d.]+)\s*(x|%)")
 
 
@@ -184,7 +185,10 @@ async def _postgres_version(url: str) -> str:
 
     conn = await asyncpg.connect(asyncpg_dsn(url))
     try:
-        return await conn.fetchval("SHOW server_version")
+        version = await conn.fetchval("SHOW server_version")
+        # The settings that decide whether a 3 GB dataset is read from memory or disk.
+        settings = [f"{name} {await conn.fetchval(f'SHOW {name}')}" for name in PG_SETTINGS]
+        return f"{version.split()[0]} ({', '.join(settings)})"
     finally:
         await conn.close()
 
