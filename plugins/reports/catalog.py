@@ -202,14 +202,23 @@ async def run_report(
     """The report's result for the caller; ReportArgumentError for a bad argument."""
     spec = REPORTS[name]
     check_access(ctx, spec)
-    scope = await report_scope(ctx, a.currency(currency))
-    return await spec.compute(ctx, scope, **arguments)
+    return await _compute(ctx, spec, currency, arguments)
 
 
 async def report_table(ctx: RequestContext, name: str, query: Mapping[str, str]) -> ReportTable:
-    """The report named in an export URL, computed from its query string, as a table."""
+    """The report named in an export URL, computed from its query string, as a table.
+
+    Access is checked before the arguments, so a caller who may not see the report learns
+    nothing from how its arguments are judged."""
     spec = REPORTS[name]
     check_access(ctx, spec)
     arguments = spec.parse(query)
-    result = await run_report(ctx, name, query.get("currency"), **arguments)
+    result = await _compute(ctx, spec, query.get("currency"), arguments)
     return spec.table(result, {**arguments, "with_leads": with_leads(ctx)})
+
+
+async def _compute(
+    ctx: RequestContext, spec: ReportSpec, currency: str | None, arguments: dict[str, Any]
+) -> Any:
+    scope = await report_scope(ctx, a.currency(currency))
+    return await spec.compute(ctx, scope, **arguments)
