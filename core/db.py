@@ -52,6 +52,35 @@ async def init_db(db_url: str, host: PluginHost) -> None:
 async def migrate(db_url: str, host: PluginHost) -> None:
     """Apply every installed plugin's migrations (tables exist for plugins a tenant may enable)."""
     await tortoise_migrate(config=tortoise_config(db_url, host))
+    await measure_new_indexes()
+
+
+async def measure_new_indexes() -> list[str]:
+    """ANALYZE the SQLite tables whose indexes have no statistics yet; the tables analysed.
+
+    Once a database has statistics, SQLite takes an index without any for the most selective
+    one: an index a migration adds to an analysed database was chosen for every list of its
+    table (a page of 50 deals took 1 s instead of 11 ms in the benchmark). A database never
+    analysed is left alone, as are PostgreSQL ones (its planner estimates from the table's
+    column statistics, which a new index does not lack).
+    """
+    db = connections.get("default")
+    if db.capabilities.dialect != "sqlite":
+        return []
+    analysed = await db.execute_query_dict(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'"
+    )
+    if not analysed:
+        return []
+    rows = await db.execute_query_dict(
+        "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'index' "
+        "AND name NOT IN (SELECT idx FROM sqlite_stat1 WHERE idx IS NOT NULL) "
+        "AND tbl_name IN (SELECT tbl FROM sqlite_stat1)"
+    )
+    tables = [r["tbl_name"] for r in rows]
+    for table in tables:
+        await db.execute_script(f'ANALYZE "{table}"')
+    return tables
 
 
 async def close_db() -> None:
